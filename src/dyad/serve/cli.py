@@ -124,19 +124,22 @@ def articles_list(ctx: click.Context, all_versions: bool, as_json: bool, limit: 
             click.echo(json.dumps({"id": article.id, "version": article.version, "source": article.source,
                                    **{k: v.value for k, v in meta.items()}}, ensure_ascii=False))
         return
-    table = Table(box=None, pad_edge=False)
-    table.add_column("id", no_wrap=True, min_width=16)
-    for name in ("v", "published", "outlet", "dateline"):
-        table.add_column(name, no_wrap=True)
-    table.add_column("title", no_wrap=True, overflow="ellipsis", ratio=3)
-    table.add_column("source", no_wrap=True, overflow="ellipsis", ratio=1)
+    # Plain fixed-width lines: the short columns keep their width, the title takes what is left.
+    width = max(console.width, 100)
+    head = f"{'id':<16}  {'v':>2}  {'published':<10}  {'outlet':<18}  {'dateline':<12}  "
+    click.echo(head + "title / source")
     for article in rows:
         meta = article.metadata()
-        cell = lambda name: escape(meta[name].value) if name in meta else "—"  # noqa: E731
-        table.add_row(article.id, str(article.version), cell("published"), cell("outlet"), cell("dateline"),
-                      cell("title"), escape(Path(article.source).name))
-    console.print(table)
+        cell = lambda name, size: _fit(meta[name].value if name in meta else "—", size)  # noqa: E731
+        line = f"{article.id:<16}  {article.version:>2}  {cell('published', 10)}  {cell('outlet', 18)}  {cell('dateline', 12)}  "
+        title = meta["title"].value if "title" in meta else Path(article.source).name
+        click.echo(line + _fit(title, width - len(line)).rstrip())
     console.print(f"{len(rows)} articles", highlight=False)
+
+
+def _fit(text: str, size: int) -> str:
+    text = " ".join(text.split())
+    return text.ljust(size) if len(text) <= size else text[: size - 1] + "…"
 
 
 @articles.command("show")
