@@ -29,12 +29,12 @@ def run(db: Path, *args: str, code: int = 0) -> str:
 def seeded(tmp_path: Path) -> Path:
     db = tmp_path / "seeds.db"
     out = run(db, "ingest", str(SEEDS))
-    assert "5 added, 0 new versions, 0 unchanged, 0 rejected" in out
+    assert "5 added, 0 new versions, 0 unchanged, 5 extracted, 0 rejected" in out
     return db
 
 
 def test_cli_ingest_twice_adds_nothing(seeded: Path) -> None:
-    assert "0 added, 0 new versions, 5 unchanged, 0 rejected" in run(seeded, "ingest", str(SEEDS))
+    assert "0 added, 0 new versions, 5 unchanged, 0 extracted, 0 rejected" in run(seeded, "ingest", str(SEEDS))
     assert json.loads(run(seeded, "stats", "--json"))["article_versions"] == 5
 
 

@@ -14,8 +14,10 @@ GOLDEN = [
     ("read", ("files",), ("documents", "rejections")),
     ("clean", ("documents",), ("paragraphs", "metadata", "removed")),
     ("assemble", ("documents", "paragraphs", "metadata", "removed"), ("articles", "rejections")),
+    ("extract", ("articles",), ("mentions", "actors", "places", "times", "figures", "events")),
     ("resolve.versions", ("articles", "store"), ("article_versions",)),
-    ("store", ("article_versions", "rejections"), ("store",)),
+    ("store", ("article_versions", "mentions", "actors", "places", "times", "figures", "events", "rejections"), ("store",)),
+    ("resolve.actors", ("store",), ("actor_merges",)),
     ("serve", ("store",), ()),
 ]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from dyad.ingest import discover, read_path
 from dyad.pipeline import process_document
-from dyad.records import Article, Rejection
+from dyad.records import Article, Extraction, Rejection
 from dyad.settings import Settings, load_settings
 from dyad.store import BatchCounts, Store
 
@@ -40,6 +40,35 @@ def iter_articles(paths: Iterable[Path], settings: Settings, on_file: Progress |
             yield item if isinstance(item, Rejection) else process_document(item, settings)
 
 
+def extract_or_reject(article: Article) -> Extraction | Rejection:
+    """The article's extraction; a failure is recorded (the article itself is kept)."""
+    from dyad.extract import extract_article
+
+    try:
+        return extract_article(article)
+    except Exception as exc:  # noqa: BLE001 - one article's failure must not stop the batch
+        return Rejection(article.source, article.locator, "E-EXTRACT-FAILED",
+                         f"{article.locator}: article {article.id} stored, but extraction failed: {type(exc).__name__}: {exc}",
+                         detail=repr(exc))
+
+
+def extract_stored(store: Store, *, settings: Settings | None = None, force: bool = False) -> BatchCounts:
+    """Extract (again, with ``force``) every current article in the store, batch by batch."""
+    settings = settings or load_settings()
+    counts = BatchCounts()
+    batch: list[Extraction | Rejection] = []
+    for article in store.articles():
+        if force or not store.has_extraction(article.id):
+            batch.append(extract_or_reject(article))
+        if len(batch) >= settings.batch_size:
+            counts.add(store.write_batch(None, batch))
+            batch = []
+    if batch:
+        counts.add(store.write_batch(None, batch))
+    store.resolve_actors()
+    return counts
+
+
 def ingest(paths: Iterable[Path | str], *, store: Store, settings: Settings | None = None,
            command: str = "ingest", on_file: Progress | None = None) -> IngestReport:
     """Ingest files and folders into ``store``, one transaction per batch. Running it again on the
@@ -52,13 +81,17 @@ def ingest(paths: Iterable[Path | str], *, store: Store, settings: Settings | No
         if on_file:
             on_file(name)
 
-    batch: list[Article | Rejection] = []
+    batch: list[Article | Extraction | Rejection] = []
     for item in iter_articles([Path(p) for p in paths], settings, count_file):
         batch.append(item)
+        if isinstance(item, Article) and settings.extract and not store.has_extraction(item.id):
+            batch.append(extract_or_reject(item))
         if len(batch) >= settings.batch_size:
             report.counts.add(store.write_batch(report.run_id, batch))
             batch = []
     if batch:
         report.counts.add(store.write_batch(report.run_id, batch))
+    if settings.extract:
+        store.resolve_actors()
     store.finish_run(report.run_id, report.counts)
     return report

@@ -6,8 +6,6 @@
 stage wrote (as spaCy does for its components), and a test pins the list so a stage cannot
 silently disappear. ``process_document`` is the per-document part of the flow: a pure function of
 one document, which is what a process pool or a distributed engine maps over a batch.
-Extraction (mentions, actors, events) reads ``article.text`` and writes its records beside the
-article; it is not built yet, so it is not listed.
 """
 
 from __future__ import annotations
@@ -38,10 +36,14 @@ STAGES: tuple[Stage, ...] = (
           "body text and metadata with evidence; boilerplate kept aside as removed blocks"),
     Stage("assemble", "dyad.clean.assemble", ("documents", "paragraphs", "metadata", "removed"), ("articles", "rejections"),
           "clean text, paragraph spans, content-hash id; an empty body becomes a rejection"),
+    Stage("extract", "dyad.extract", ("articles",), ("mentions", "actors", "places", "times", "figures", "events"),
+          "spaCy per paragraph + gazetteer ruler: actors with roles, places, times, figures, PLOVER events"),
     Stage("resolve.versions", "dyad.resolve.versions", ("articles", "store"), ("article_versions",),
           "same content seen before: unchanged; same key with new content: a new version"),
-    Stage("store", "dyad.store.sqlite", ("article_versions", "rejections"), ("store",),
+    Stage("store", "dyad.store.sqlite", ("article_versions", "mentions", "actors", "places", "times", "figures", "events", "rejections"), ("store",),
           "write the batch in one transaction: all of it or none of it"),
+    Stage("resolve.actors", "dyad.resolve.actors", ("store",), ("actor_merges",),
+          "two spellings of one person across articles become one actor (recorded, reversible merges)"),
     Stage("serve", "dyad.serve", ("store",), (),
           "CLI listings, full-text search, SQL via DuckDB and exports (JSON Lines, CSV, Parquet)"),
 )

@@ -14,7 +14,7 @@ field instead (``html:meta[property=og:site_name]``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 Layer = Literal["raw", "text"]
@@ -156,53 +156,136 @@ class Rejection:
     detail: str = ""
 
 
-# --- Records for the extraction stages (actors, events); filled by the extraction issue. ---
+# --- Records of extraction: mentions, places, times, figures, actors, roles, events. ---
+# Their evidence is in the ``text`` layer (the clean body) unless said otherwise.
+
+Granularity = Literal["day", "month", "year"]
 
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """A span of article text that names something (a person, place, organisation, date...)."""
+    """A span of article text that names something: ``label`` is PERSON, ORG, GPE, NORP, LOC,
+    DATE, MONEY...; ``ref`` is the id of what it was resolved to (actor, place), when resolved."""
 
-    article_id: str
     label: str
     evidence: Evidence
+    ref: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class Actor:
-    """One resolved identity: a country, government body, IGO, armed group, party or person."""
+class TimeValue:
+    """A normalised date. ``value`` is ISO at its granularity (2025-11-25, 2025-06, 2025), or
+    ``--MM-DD`` when the year is unknown; ``basis`` is how it was fixed: ``explicit`` (the text
+    gives it whole), ``relative_to_published`` (weekday, "this year", a year-less date anchored
+    on the publication date), ``from_context`` (year from other dated facts in the article),
+    ``year_unknown``, or ``fallback_published`` (no date in the text: the article's date)."""
+
+    value: str
+    granularity: Granularity
+    basis: str
+    evidence: Evidence | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A place resolved to a gazetteer entry: ``id`` is the gazetteer's (geonames:1526384,
+    curated:turgundi, country:KAZ)."""
 
     id: str
     name: str
-    kind: str
-    country: str | None = None  # ISO 3166-1 alpha-3
-    sector: str | None = None  # PLOVER sector
-    aliases: tuple[str, ...] = ()
+    country: str | None  # ISO 3166-1 alpha-3
+    lat: float | None
+    lon: float | None
+    feature: str  # country, capital, city, admin, border-crossing, region...
+    evidence: Evidence | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Figure:
-    """A quantity stated in text: money with its currency, or a count with what it counts."""
+    """A quantity stated in text. Money keeps the amount in the currency the text states
+    (``unit`` an ISO 4217 code); ``usd`` only when the text gives it or a documented rate does
+    (``usd_basis`` says which). A count keeps what it counts in ``unit`` ("students").
+    ``qualifier`` is "more than", "about", "up to"... when stated."""
 
     kind: Literal["money", "quantity"]
     amount: float
     unit: str
     evidence: Evidence
+    qualifier: str = ""
+    usd: float | None = None
+    usd_basis: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """A title a person holds or held: ``since``/``until`` are ISO dates at any granularity when
+    the text says so; ``organization`` is the actor id of the body the title belongs to."""
+
+    title: str
+    evidence: Evidence
+    organization: str | None = None
+    country: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """One resolved identity: a country, government, government body, IGO, armed group, party,
+    company or person. ``id`` is stable across articles (``country:KAZ``, ``gov:AFG``,
+    ``person:yerkin-tukumov``); ``parent`` is the actor an agency or embassy belongs to."""
+
+    id: str
+    name: str
+    kind: str
+    country: str | None = None  # ISO 3166-1 alpha-3
+    sector: str | None = None  # PLOVER sector: GOV, MIL, REB, IGO, NGO, BUS, CIV, ...
+    aliases: tuple[str, ...] = ()
+    parent: str | None = None
+    roles: tuple[Role, ...] = ()
+    mentions: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRef:
+    """An actor as one event names it: the actor's id and the words that named it."""
+
+    actor_id: str
+    evidence: Evidence
 
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One PLOVER event with its actors, status, date, place and figures, each with evidence."""
+    """One PLOVER event with its participants, status, date, place and figures. ``type`` is a
+    PLOVER event type, or APPOINT (our extension for appointments to office). ``status`` is
+    occurred, ongoing, planned, proposed, denied or hypothetical. ``evidence`` is the sentence;
+    ``trigger`` the words that name the act."""
 
     id: str
     article_id: str
     type: str
     status: str
     evidence: Evidence
+    trigger: Evidence
     mode: str | None = None
     context: tuple[str, ...] = ()
-    actors: tuple[str, ...] = ()  # actor ids
-    recipients: tuple[str, ...] = ()
-    date: MetaValue | None = None
-    place: MetaValue | None = None
-    figures: tuple[Figure, ...] = field(default=())
+    actors: tuple[ActorRef, ...] = ()
+    recipients: tuple[ActorRef, ...] = ()
+    date: TimeValue | None = None
+    place: Place | None = None
+    figures: tuple[Figure, ...] = ()
+    confidence: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything extraction read from one article: its actor mentions, the actors (with roles),
+    places, times, figures and events. Stored beside the article, replaced when re-extracted."""
+
+    article_id: str
+    mentions: tuple[Mention, ...] = ()
+    actors: tuple[Actor, ...] = ()
+    places: tuple[Place, ...] = ()
+    times: tuple[TimeValue, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    events: tuple[Event, ...] = ()

@@ -21,6 +21,7 @@ class Settings:
     encoding: str
     extensions: tuple[str, ...]
     min_body_chars: int
+    extract: bool
 
 
 def _merge(base: dict, override: dict, where: str) -> dict:
@@ -50,13 +51,13 @@ def load_settings(config: Path | None = None, **overrides: object) -> Settings:
         values = _merge(values, user, "")
     store, ingest, clean = values["store"], values["ingest"], values["clean"]
     try:
-        settings = _from_tables(store, ingest, clean)
+        settings = _from_tables(store, ingest, clean, values["extract"])
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"[C007] a setting has the wrong type: {exc}") from exc
     return with_overrides(settings, **overrides)
 
 
-def _from_tables(store: dict, ingest: dict, clean: dict) -> Settings:
+def _from_tables(store: dict, ingest: dict, clean: dict, extract: dict) -> Settings:
     return Settings(
         db_path=Path(os.environ.get("DYAD_DB") or store["path"]),
         busy_timeout=float(store["busy_timeout"]),
@@ -65,6 +66,7 @@ def _from_tables(store: dict, ingest: dict, clean: dict) -> Settings:
         encoding=str(ingest["encoding"]),
         extensions=tuple(str(e).lower() for e in ingest["extensions"]),
         min_body_chars=int(clean["min_body_chars"]),
+        extract=bool(extract["enabled"]),
     )
 
 

@@ -27,8 +27,7 @@ import trafilatura
 from htmldate import find_date
 from lxml import etree
 from lxml.html import HtmlElement
-from trafilatura.metadata import extract_metadata
-from trafilatura.xml import xmltotxt
+from trafilatura.xml import xmltotxt  # not in trafilatura's __all__; renders one block as extract() does
 
 from dyad.records import CleanResult, MetaValue, Paragraph, RemovedBlock
 
@@ -131,7 +130,7 @@ def clean_html(content: str, url: str | None = None, settings: HtmlSettings = DE
     if tree is None:
         return CleanResult(paragraphs=())
     blocks = list(_page_blocks(tree))
-    meta = extract_metadata(tree, default_url=url, date_config=_date_config(settings, extensive=False))
+    meta = trafilatura.extract_metadata(tree, default_url=url, date_config=_date_config(settings, extensive=False))
     paragraphs = _body_paragraphs(tree, url, settings)
     outlet = _attributed(meta.sitename, tree, _OUTLET_FIELDS, _OUTLET_FALLBACK)
     return CleanResult(

@@ -1,4 +1,5 @@
-"""Resolve: decide identity. For articles: new, unchanged, or a new version of one already kept."""
+"""Resolve: decide identity. Articles: new, unchanged, or a new version of one already kept.
+People: two spellings of one person across articles become one actor (a recorded merge)."""
 
 from dyad.resolve.versions import VersionDecision, decide_version
 

@@ -72,19 +72,22 @@ def _settings(ctx: click.Context) -> Settings:
 @click.option("--max-bytes", type=click.IntRange(min=1), help="Reject inputs (files, JSON lines, WARC records) larger than this.")
 @click.option("--encoding", help="Encoding of text inputs (default utf-8; e.g. cp1252).")
 @click.option("--batch-size", type=click.IntRange(min=1), help="Articles per transaction.")
+@click.option("--no-extract", is_flag=True, help="Store clean articles only; no actors or events (see 'dyad extract').")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display and no summary.")
 @click.pass_context
 @_fail_cleanly
 def ingest(ctx: click.Context, paths: tuple[Path, ...], max_bytes: int | None, encoding: str | None,
-           batch_size: int | None, quiet: bool) -> None:
+           batch_size: int | None, no_extract: bool, quiet: bool) -> None:
     """Read files and folders (recursively) into the store.
 
     Reads .txt, .html/.htm, .jsonl (one article per line: "text" or "html", optional url, outlet,
     title, published, author) and .warc/.warc.gz. Input seen before adds nothing; a changed
-    document becomes a new version and the old one is kept. Bad input is recorded as a
+    document becomes a new version and the old one is kept. Each new article's actors, places,
+    times, figures and events are extracted (unless --no-extract). Bad input is recorded as a
     rejection and the rest goes on (exit code 1 when anything was rejected).
     """
-    settings = with_overrides(_settings(ctx), max_bytes=max_bytes, encoding=encoding, batch_size=batch_size)
+    settings = with_overrides(_settings(ctx), max_bytes=max_bytes, encoding=encoding, batch_size=batch_size,
+                              extract=False if no_extract else None)
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} files"),
                         TimeElapsedColumn(), console=errors, disable=quiet or not errors.is_terminal, transient=True)
     with open_store(settings=settings) as store, progress:
@@ -94,7 +97,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], max_bytes: int | None, e
     counts = report.counts
     if not quiet:
         console.print(f"{settings.db_path}: {counts.added} added, {counts.new_versions} new versions, "
-                      f"{counts.unchanged} unchanged, {counts.rejected} rejected (run {report.run_id}, {report.files} files)",
+                      f"{counts.unchanged} unchanged, {counts.extracted} extracted, {counts.rejected} rejected (run {report.run_id}, {report.files} files)",
                       highlight=False)
         if counts.rejected:
             console.print(f"  rejected: {', '.join(f'{c} {code}' for code, c in sorted(counts.rejected_by_code.items()))}"
@@ -164,7 +167,7 @@ def articles_show(ctx: click.Context, article_id: str, removed: bool, raw: bool,
     for source, locator in sources:
         console.print(f"  seen at {escape(locator)}", highlight=False)
     for name, value in article.metadata().items():
-        where = f" ← {escape(repr(value.evidence.quote))} [{value.evidence.layer} {value.evidence.start}:{value.evidence.end}]" if value.evidence else ""
+        where = escape(f" ← {value.evidence.quote!r} [{value.evidence.layer} {value.evidence.start}:{value.evidence.end}]") if value.evidence else ""
         basis = f" ({escape(value.basis)})" if value.basis else ""
         console.print(f"  {name}: [bold]{escape(value.value)}[/]  via {escape(value.source)}, confidence {value.confidence:.2f}{where}{basis}", highlight=False)
     console.print()
@@ -172,7 +175,7 @@ def articles_show(ctx: click.Context, article_id: str, removed: bool, raw: bool,
     if removed:
         console.print("\n[bold]removed[/]")
         for block in article.removed:
-            console.print(f"  [{block.reason}] {escape(block.text)!s}", highlight=False)
+            console.print(escape(f"  [{block.reason}] {block.text}"), highlight=False)
     if raw:
         console.print("\n[bold]raw[/]")
         console.print(escape(article.raw), highlight=False)
@@ -214,6 +217,50 @@ def rejections(ctx: click.Context, run_id: int | None, as_json: bool) -> None:
 @main.group()
 def export() -> None:
     """Write the store's records to files."""
+
+
+@export.command("events")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "plover"]), default="jsonl", show_default=True,
+              help="jsonl: dyad's records with evidence; plover: PLOVER/POLECAT-style JSON objects, one per line.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default: standard output).")
+@click.pass_context
+@_fail_cleanly
+def export_events_command(ctx: click.Context, fmt: str, output: Path | None) -> None:
+    """Events with type, mode, context, status, actors and recipients (id, name, country, sector),
+    date (value, granularity, basis), location, figures and evidence."""
+    from dyad.serve.export import plover_record
+    from dyad.store.extraction import EventFilter, event_records
+
+    with open_store(settings=_settings(ctx), readonly=True) as store:
+        records = event_records(store.db, EventFilter())
+    lines = (json.dumps(plover_record(r) if fmt == "plover" else r, ensure_ascii=False) for r in records)
+    _write_lines(lines, output, f"{len(records)} events")
+
+
+@export.command("actors")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default: standard output).")
+@click.pass_context
+@_fail_cleanly
+def export_actors_command(ctx: click.Context, output: Path | None) -> None:
+    """Actors with id, name, aliases, kind, country, sector and roles (title, organization, since,
+    until, evidence), one JSON object per line."""
+    from dyad.serve.export import actor_record
+    from dyad.store.extraction import actor_summaries
+
+    with open_store(settings=_settings(ctx), readonly=True) as store:
+        records = [actor_record(s) for s in actor_summaries(store.db)]
+    _write_lines((json.dumps(r, ensure_ascii=False) for r in records), output, f"{len(records)} actors")
+
+
+def _write_lines(lines, output: Path | None, summary: str) -> None:  # noqa: ANN001
+    if output is None:
+        for line in lines:
+            click.echo(line)
+        return
+    with output.open("w", encoding="utf-8") as stream:
+        for line in lines:
+            stream.write(line + "\n")
+    errors.print(f"{summary} written to {output}", highlight=False)
 
 
 @export.command("articles")
@@ -284,3 +331,159 @@ def stages() -> None:
     for stage in STAGES:
         console.print(f"[bold]{stage.name:<17}[/] {stage.module:<24} reads {', '.join(stage.reads) or '—'}; "
                       f"writes {', '.join(stage.writes) or '—'}\n{'':18}{escape(stage.doc)}", highlight=False)
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Extract again articles that already have an extraction.")
+@click.pass_context
+@_fail_cleanly
+def extract(ctx: click.Context, force: bool) -> None:
+    """Extract actors, places, times, figures and events from stored articles that lack them
+    (all of them with --force); each article's earlier machine output is replaced."""
+    from dyad.api import extract_stored
+
+    with open_store(settings=_settings(ctx)) as store:
+        counts = extract_stored(store, settings=_settings(ctx), force=force)
+    console.print(f"{counts.extracted} articles extracted, {counts.rejected} failed", highlight=False)
+    if counts.rejected:
+        sys.exit(EXIT_REJECTIONS)
+
+
+@main.command()
+@click.option("--kind", help="Only this kind: country, government, government body, igo, organization, person, collective.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line (the export format).")
+@click.pass_context
+@_fail_cleanly
+def actors(ctx: click.Context, kind: str | None, as_json: bool) -> None:
+    """Actors found in the store, one identity each, most mentioned first."""
+    from dyad.serve.export import actor_record
+    from dyad.store.extraction import actor_summaries
+
+    with open_store(settings=_settings(ctx), readonly=True) as store:
+        summaries = list(actor_summaries(store.db, kind=kind))
+    for summary in summaries:
+        actor = summary.actor
+        if as_json:
+            click.echo(json.dumps(actor_record(summary), ensure_ascii=False))
+            continue
+        aliases = f"  aka {', '.join(actor.aliases[:4])}" if actor.aliases else ""
+        click.echo(f"{actor.id:<34} {actor.kind:<16} {actor.country or '—':<4} {actor.sector or '—':<4} "
+                   f"{summary.mentions:>3} mentions in {summary.articles} articles  {actor.name}{aliases}")
+    if not as_json:
+        console.print(f"{len(summaries)} actors", highlight=False)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_context
+@_fail_cleanly
+def people(ctx: click.Context, as_json: bool) -> None:
+    """People with their roles over time (title, country, since, until) and where each is stated."""
+    from dyad.serve.export import actor_record
+    from dyad.store.extraction import actor_summaries
+
+    with open_store(settings=_settings(ctx), readonly=True) as store:
+        summaries = list(actor_summaries(store.db, kind="person"))
+    for summary in summaries:
+        person = summary.actor
+        if as_json:
+            click.echo(json.dumps(actor_record(summary), ensure_ascii=False))
+            continue
+        merged = f"  (merged: {', '.join(summary.merged_from)})" if summary.merged_from else ""
+        click.echo(f"{person.name}  [{person.country or '—'}]  {summary.articles} articles{merged}")
+        for role in person.roles:
+            period = " – ".join(filter(None, (role.since and f"since {role.since}", role.until and f"until {role.until}")))
+            click.echo(f"    {role.title}{f' ({role.country})' if role.country else ''}{f'  {period}' if period else ''}"
+                       f"  ← {role.evidence.article_id[:12]} “{role.evidence.quote}”")
+    if not as_json:
+        console.print(f"{len(summaries)} people", highlight=False)
+
+
+def _event_filter(actor: str | None, pair: tuple[str, str] | None, event_type: str | None, status: str | None,
+                  since: str | None, until: str | None):  # noqa: ANN202
+    from dyad.store.extraction import EventFilter
+
+    return EventFilter(actor=actor, pair=pair, type=event_type.upper() if event_type else None, status=status,
+                       since=since, until=until)
+
+
+def _print_event(record: dict) -> None:
+    names = lambda side: ", ".join(p["name"] for p in record[side]) or "—"  # noqa: E731
+    date = record["date"]
+    when = f"{date['value']} ({date['granularity']}, {date['basis']})" if date else "undated"
+    place = f" @ {record['location']['name']}" if record["location"] else ""
+    mode = f"/{record['mode']}" if record["mode"] else ""
+    click.echo(f"{when:<42} {record['type']}{mode:<12} {record['status']:<9} {names('actors')} → {names('recipients')}{place}")
+    trigger = next(e for e in record["evidence"] if e["field"] == "trigger")
+    click.echo(f"    “{record['evidence'][0]['quote'][:160]}”  [{record['article_id'][:12]} {trigger['start']}:{trigger['end']}]")
+
+
+@main.command()
+@click.option("--actor", help="Events with this actor on either side (id, name, alias or country code).")
+@click.option("--pair", nargs=2, help="Events between two actors or countries (e.g. --pair KAZ AFG).")
+@click.option("--type", "event_type", help="PLOVER event type (CONSULT, AGREE, AID...) or APPOINT.")
+@click.option("--status", type=click.Choice(["occurred", "ongoing", "planned", "proposed", "denied", "hypothetical"]))
+@click.option("--since", help="Events dated on or after this ISO date.")
+@click.option("--until", help="Events dated on or before this ISO date.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line (the export format).")
+@click.pass_context
+@_fail_cleanly
+def events(ctx: click.Context, actor: str | None, pair: tuple[str, str] | None, event_type: str | None,
+           status: str | None, since: str | None, until: str | None, as_json: bool) -> None:
+    """Events by date: type, mode, status, actors → recipients, place, and the sentence that says so."""
+    from dyad.store.extraction import event_records
+
+    with open_store(settings=_settings(ctx), readonly=True) as store:
+        records = event_records(store.db, _event_filter(actor, pair or None, event_type, status, since, until))
+    for record in records:
+        if as_json:
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            _print_event(record)
+    if not as_json:
+        console.print(f"{len(records)} events", highlight=False)
+
+
+@main.command()
+@click.argument("actors_", metavar="ACTOR [ACTOR]", nargs=-1, required=True)
+@click.pass_context
+@_fail_cleanly
+def timeline(ctx: click.Context, actors_: tuple[str, ...]) -> None:
+    """The events of one actor, or between two, in date order (actors by id, name, alias or
+    country code: 'dyad timeline KAZ AFG')."""
+    from dyad.store.extraction import event_records
+
+    if len(actors_) > 2:
+        raise click.UsageError("give one actor, or two for a dyad")
+    where = _event_filter(actors_[0] if len(actors_) == 1 else None, tuple(actors_) if len(actors_) == 2 else None,
+                          None, None, None, None)
+    with open_store(settings=_settings(ctx), readonly=True) as store:
+        records = event_records(store.db, where)
+    month = None
+    for record in records:
+        value = record["date"]["value"] if record["date"] else "undated"
+        if value[:7] != month:
+            month = value[:7]
+            console.print(f"[bold]{month}[/]", highlight=False)
+        _print_event(record)
+    console.print(f"{len(records)} events", highlight=False)
+
+
+@main.command()
+@click.option("--undo", "undo_id", type=int, help="Undo the merge with this number; it will not be made again.")
+@click.pass_context
+@_fail_cleanly
+def merges(ctx: click.Context, undo_id: int | None) -> None:
+    """Cross-article merges of actors (two spellings of one person): the rule and what it compared."""
+    with open_store(settings=_settings(ctx), readonly=undo_id is None) as store:
+        if undo_id is not None:
+            store.undo_merge(undo_id)
+            console.print(f"merge {undo_id} undone", highlight=False)
+            return
+        rows = store.merges()
+    for row in rows:
+        state = f"undone {row['undone_at']}" if row["undone_at"] else "active"
+        evidence = row["evidence"]
+        click.echo(f"{row['id']:>4}  {row['from_id']} → {row['into_id']}  {row['rule']} score {row['score']}  [{state}]"
+                   f"  names {evidence.get('names')}, shared {evidence.get('shared_titles')}")
+    console.print(f"{len(rows)} merges", highlight=False)

@@ -116,3 +116,47 @@ class _Unclosed:
 
     def __exit__(self, *exc: object) -> None:
         self.stream.flush()
+
+
+def actor_record(summary) -> dict:  # noqa: ANN001 - dyad.store.extraction.ActorSummary
+    """An actor as exported: identity, aliases, roles with their evidence, and counts."""
+    actor = summary.actor
+    return {
+        "id": actor.id, "name": actor.name, "aliases": list(actor.aliases), "kind": actor.kind,
+        "country": actor.country, "sector": actor.sector, "parent": actor.parent,
+        "roles": [{"title": r.title, "organization": r.organization, "country": r.country, "since": r.since, "until": r.until,
+                   "evidence": {"article_id": r.evidence.article_id, "start": r.evidence.start, "end": r.evidence.end,
+                                "quote": r.evidence.quote}} for r in actor.roles],
+        "merged_from": list(summary.merged_from), "articles": summary.articles, "mentions": summary.mentions,
+    }
+
+
+def plover_record(event: dict) -> dict:
+    """An event in the PLOVER/POLECAT JSON shape (field names as in the PLOVER gold data and
+    POLECAT releases), with dyad's status, date granularity and evidence kept as extra fields."""
+    def party(p: dict) -> dict:
+        return {"actorText": p["evidence"]["quote"], "code": p["country"], "sector": p["sector"], "name": p["name"], "id": p["id"]}
+
+    sentence = next(e for e in event["evidence"] if e["field"] == "event")
+    trigger = next(e for e in event["evidence"] if e["field"] == "trigger")
+    location = event["location"]
+    return {
+        "event_id": event["id"],
+        "event_type": event["type"],
+        "event_mode": event["mode"],
+        "context": event["context"],
+        "event_date": event["date"]["value"] if event["date"] else None,
+        "date_granularity": event["date"]["granularity"] if event["date"] else None,
+        "date_basis": event["date"]["basis"] if event["date"] else None,
+        "actor": [party(p) for p in event["actors"]],
+        "recipient": [party(p) for p in event["recipients"]],
+        "event_text": trigger["quote"],
+        "text": sentence["quote"],
+        "story_id": event["article_id"],
+        "publisher": event["source"]["outlet"],
+        "event_loc": location and {"name": location["name"], "country": location["country"], "lat": location["lat"],
+                                   "lon": location["lon"], "id": location["id"]},
+        "status": event["status"],
+        "confidence": event["confidence"],
+        "evidence": event["evidence"],
+    }

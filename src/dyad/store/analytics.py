@@ -26,6 +26,14 @@ TABLES = {
     "removed_blocks": "SELECT * FROM removed_blocks",
     "rejections": "SELECT * FROM rejections",
     "runs": "SELECT * FROM runs",
+    "actors": "SELECT * FROM actors",
+    "actor_mentions": "SELECT * FROM actor_mentions",
+    "roles": "SELECT * FROM roles",
+    "places": "SELECT * FROM places",
+    "events": "SELECT * FROM events",
+    "event_participants": "SELECT * FROM event_participants",
+    "figures": "SELECT * FROM figures",
+    "actor_merges": "SELECT * FROM actor_merges",
 }
 
 

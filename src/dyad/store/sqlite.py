@@ -12,8 +12,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from dyad.errors import NotFoundError, StoreError
-from dyad.records import METADATA_FIELDS, Article, Evidence, MetaValue, Rejection, RemovedBlock
+from dyad.records import METADATA_FIELDS, Article, Evidence, Extraction, MetaValue, Rejection, RemovedBlock
 from dyad.resolve import decide_version
+from dyad.store.extraction import has_extraction, write_extraction
 from dyad.store.migrations import migrate
 
 _ARTICLE_COLUMNS = ("id", "key", "version", "supersedes", "source", "locator", "kind", "raw", "text",
@@ -25,6 +26,7 @@ class BatchCounts:
     added: int = 0
     new_versions: int = 0
     unchanged: int = 0
+    extracted: int = 0
     rejected: int = 0
     rejected_by_code: dict[str, int] = field(default_factory=dict)
 
@@ -32,13 +34,14 @@ class BatchCounts:
         self.added += other.added
         self.new_versions += other.new_versions
         self.unchanged += other.unchanged
+        self.extracted += other.extracted
         self.rejected += other.rejected
         for code, count in other.rejected_by_code.items():
             self.rejected_by_code[code] = self.rejected_by_code.get(code, 0) + count
 
     def as_dict(self) -> dict:
         return {"added": self.added, "new_versions": self.new_versions, "unchanged": self.unchanged,
-                "rejected": self.rejected, "rejected_by_code": dict(self.rejected_by_code)}
+                "extracted": self.extracted, "rejected": self.rejected, "rejected_by_code": dict(self.rejected_by_code)}
 
 
 def _now() -> str:
@@ -87,12 +90,16 @@ class Store:
 
     # --- writing --------------------------------------------------------------------------
 
-    def write_batch(self, run_id: int | None, items: Iterable[Article | Rejection]) -> BatchCounts:
-        """Write a batch in one transaction: every article and rejection of it, or none."""
+    def write_batch(self, run_id: int | None, items: Iterable[Article | Extraction | Rejection]) -> BatchCounts:
+        """Write a batch in one transaction: every article, extraction and rejection of it, or
+        none. An extraction follows its article in the batch (or its article is stored already)."""
         counts = BatchCounts()
         with self._transaction():
             for item in items:
-                if isinstance(item, Rejection):
+                if isinstance(item, Extraction):
+                    write_extraction(self.db, item)
+                    counts.extracted += 1
+                elif isinstance(item, Rejection):
                     self._insert_rejection(run_id, item)
                     counts.rejected += 1
                     counts.rejected_by_code[item.code] = counts.rejected_by_code.get(item.code, 0) + 1
@@ -142,6 +149,26 @@ class Store:
 
     def _transaction(self) -> "_Transaction":
         return _Transaction(self.db, self.path)
+
+    def resolve_actors(self) -> list:
+        """Record new cross-article merges of people (see dyad.resolve.actors)."""
+        from dyad.resolve.actors import resolve_people
+
+        with self._transaction():
+            return resolve_people(self.db)
+
+    def merges(self) -> list[dict]:
+        return [dict(r) | {"evidence": json.loads(r["evidence"])} for r in self.db.execute("SELECT * FROM actor_merges ORDER BY id")]
+
+    def undo_merge(self, merge_id: int) -> None:
+        with self._transaction():
+            if self.db.execute("UPDATE actor_merges SET undone_at = ? WHERE id = ? AND undone_at IS NULL",
+                               (_now(), merge_id)).rowcount == 0:
+                raise NotFoundError(f"[S010] no active merge {merge_id}; 'dyad merges' lists them")
+
+    def has_extraction(self, article_id: str) -> bool:
+        """Whether the article's extraction by the current extractor is stored."""
+        return has_extraction(self.db, article_id)
 
     # --- reading --------------------------------------------------------------------------
 
@@ -199,6 +226,8 @@ class Store:
             "article_versions": one("SELECT count(*) FROM articles"),
             "sources": one("SELECT count(*) FROM article_sources"),
             "rejections": one("SELECT count(*) FROM rejections"),
+            "events": one("SELECT count(*) FROM events"),
+            "actors": one("SELECT count(*) FROM actors"),
             "runs": one("SELECT count(*) FROM runs"),
             "with_published": one("SELECT count(*) FROM current_articles WHERE published IS NOT NULL"),
             "with_outlet": one("SELECT count(*) FROM current_articles WHERE outlet IS NOT NULL"),

@@ -1,0 +1,178 @@
+"""Extract: read an article the way an analyst does — actors with their roles, places, times,
+figures and PLOVER events — every field backed by a span of the clean text.
+
+The passes, in order, over the article's parsed paragraphs:
+1. actors: people (with titles and tenures), countries, governments, organisations;
+2. places: every place named, resolved to the gazetteer (the dateline is the filing place);
+3. times and figures: time expressions normalised against the publication date; money, counts;
+4. events: triggers coded to PLOVER with actors, recipients and status, then each event gets
+   the time, place and figures of its own sentence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import replace
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from dyad.extract.actors import ArticleActors, assign_home_country, person_spans, read_organisation, read_person, read_place_actor, read_tenures
+from dyad.extract.events import code_events
+from dyad.extract.figures import find_figures
+from dyad.extract.nlp import load_nlp, parse_paragraphs
+from dyad.extract.places import resolve_places
+from dyad.extract.timex import resolve_timexes
+from dyad.records import Article, Event, Evidence, Extraction, Figure, Place, TimeValue
+
+__all__ = ["extract_article", "extract_text"]
+
+
+def extract_article(article: Article, nlp: Language | None = None) -> Extraction:
+    """Everything extraction reads from one article. Pure: the same article and models give the
+    same records."""
+    published = article.published.value if article.published else None
+    parsed = list(parse_paragraphs(article, nlp or load_nlp()))
+    state = ArticleActors(article.id, published)
+    dateline = _dateline_end(article, parsed)
+    for offset, doc in parsed:
+        _read_actors(state, doc, offset, skip_until=dateline - offset if offset == 0 else 0)
+        read_tenures(state, doc, offset)
+    assign_home_country(state)
+    places = _places(article, parsed, dateline)
+    times = _times(article, published)
+    figures = tuple(_figures(article))
+    sentences = [(offset + s.start_char, offset + s.end_char, s.text) for offset, doc in parsed for s in doc.sents]
+    events: list[Event] = []
+    for offset, doc in parsed:
+        mentions = [m for m in state.mentions if offset <= m.evidence.start < offset + len(doc.text)]
+        for event in code_events(doc, offset, mentions, state.actors, article.id):
+            scope = _event_scope(event, sentences)
+            events.append(_complete(event, scope, times, [p for p in places if p.evidence.start >= dateline], figures, published))
+    return Extraction(article.id, tuple(state.mentions), tuple(state.actors.values()), places, times, figures,
+                      tuple(_with_ids(events)))
+
+
+def extract_text(text: str, published: str | None = None, nlp: Language | None = None) -> Extraction:
+    """Extraction over a bare text (paragraphs separated by blank lines), for quick use and for
+    scoring on gold sentences."""
+    from dyad.clean.assemble import PARAGRAPH_SEPARATOR
+    from dyad.records import MetaValue
+
+    paragraphs = [p.strip() for p in text.split(PARAGRAPH_SEPARATOR) if p.strip()]
+    body = PARAGRAPH_SEPARATOR.join(paragraphs)
+    spans, offset = [], 0
+    for paragraph in paragraphs:
+        spans.append(Evidence("text", offset, offset + len(paragraph), paragraph, "text"))
+        offset += len(paragraph) + len(PARAGRAPH_SEPARATOR)
+    article = Article(id="text", key="text", source="text", locator="text", kind="text", raw=text, text=body,
+                      paragraphs=tuple(spans),
+                      published=MetaValue(published, "given", 1.0) if published else None)
+    return extract_article(article, nlp)
+
+
+def _dateline_end(article: Article, parsed: list[tuple[int, Doc]]) -> int:
+    """Where the dateline ("KABUL (Agency):", "ALMATY –") ends in the text, or 0: its place is
+    where the story was filed, not an actor."""
+    if article.dateline is None or not parsed:
+        return 0
+    first = parsed[0][1].text
+    name = article.dateline.value.casefold()
+    head = first[:120].casefold()
+    at = head.find(name)
+    if at != 0:
+        return 0
+    for mark in (":", "–", "—", " - ", ")"):
+        end = first.find(mark, len(name))
+        if 0 <= end <= 80:
+            return end + len(mark)
+    return len(name)
+
+
+def _read_actors(state: ArticleActors, doc: Doc, offset: int, skip_until: int) -> None:
+    """Persons, places-as-actors and organisations in text order, so that a surname resolves to
+    the full name seen before it."""
+    people = {span.start: span for span in person_spans(doc)}
+    items = [(span.start_char, "PERSON", span) for span in people.values()]
+    covered = {i for span in people.values() for i in range(span.start, span.end)}
+    items += [(e.start_char, e.label_, e) for e in doc.ents
+              if e.label_ in ("GPE", "NORP", "ORG") and not covered & set(range(e.start, e.end))]
+    for start, label, span in sorted(items, key=lambda item: item[0]):
+        if start < skip_until:
+            continue
+        if label == "PERSON":
+            read_person(state, doc, offset, span)
+        elif label == "ORG":
+            read_organisation(state, doc, offset, span)
+        else:
+            read_place_actor(state, doc, offset, span)
+
+
+def _places(article: Article, parsed: list[tuple[int, Doc]], dateline_end: int) -> tuple[Place, ...]:
+    """Every place named in the article, resolved with the article's most named country as the
+    hint for ambiguous names. The dateline is among them, as the filing place."""
+    spans = [(offset + e.start_char, offset + e.end_char, e.text, e.label_) for offset, doc in parsed for e in doc.ents]
+    return tuple(resolve_places(spans, article_id=article.id))
+
+
+def _times(article: Article, published: str | None) -> tuple[TimeValue, ...]:
+    """Every time expression, normalised against the publication date (or, without one, the
+    article's own explicit dates)."""
+    values = []
+    for _timex, resolution in resolve_timexes(article.text, published):
+        if resolution.value is not None:
+            values.append(replace(resolution.value, evidence=_own(resolution.value.evidence, article.id)))
+    return tuple(values)
+
+
+def _figures(article: Article) -> list[Figure]:
+    return [replace(f, evidence=_own(f.evidence, article.id)) for f in find_figures(article.text)]
+
+
+def _own(evidence: Evidence | None, article_id: str) -> Evidence | None:
+    return replace(evidence, article_id=article_id) if evidence is not None else None
+
+
+# A sentence that goes on about the event just told ("The meeting, held in ... in Astana, ...").
+_EVENT_NOUNS = r"(?:meeting|meetings|talks|visit|trip|summit|conference|session|discussions?|negotiations|consultations|forum|ceremony|signing)"
+_CONTINUATION = re.compile(rf"^(?:(?:The|This|That|These|Those)\s+{_EVENT_NOUNS}\b|(?:During|At|Throughout|After|On)\s+(?:the|this|that)\s+{_EVENT_NOUNS}\b)")
+
+
+def _event_scope(event: Event, sentences: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """The spans an event's time and place may come from: its sentence, and the next one when
+    that sentence continues about the same event."""
+    spans = [(event.evidence.start, event.evidence.end)]
+    following = [s for s in sentences if s[0] >= event.evidence.end]
+    if following and _CONTINUATION.match(following[0][2]):
+        spans.append((following[0][0], following[0][1]))
+    return spans
+
+
+def _complete(event: Event, scope: list[tuple[int, int]], times: tuple[TimeValue, ...], places: list[Place],
+              figures: tuple[Figure, ...], published: str | None) -> Event:
+    """Give an event the time, place and figures of its own sentence (and of a sentence that
+    continues about it): the time expression nearest its trigger, the place nearest its trigger
+    that is not a whole country (a country is the recipient or the setting, not the location);
+    without a time in scope, the publication date (basis fallback_published). The dateline's
+    place is where the story was filed and is never the event's place."""
+    inside = lambda evidence: any(start <= evidence.start < end for start, end in scope)  # noqa: E731
+    trigger = event.trigger.start
+    in_scope = [t for t in times if t.evidence is not None and inside(t.evidence)]
+    date = min(in_scope, key=lambda t: abs(t.evidence.start - trigger), default=None)
+    if date is None and published:
+        date = TimeValue(published, "day", "fallback_published", None)
+    candidates = [p for p in places if p.evidence is not None and inside(p.evidence) and p.feature != "country"]
+    place = min(candidates, key=lambda p: abs(p.evidence.start - trigger), default=None)
+    start, end = event.evidence.start, event.evidence.end
+    own_figures = tuple(f for f in figures if start <= f.evidence.start < end)
+    return replace(event, date=date, place=place, figures=own_figures)
+
+
+def _with_ids(events: list[Event]) -> list[Event]:
+    """Stable ids: the article, the type and where the trigger is."""
+    result = []
+    for event in events:
+        key = f"{event.article_id}:{event.type}:{event.trigger.start}:{event.trigger.end}"
+        result.append(replace(event, id="ev:" + hashlib.sha256(key.encode()).hexdigest()[:16]))
+    return result

