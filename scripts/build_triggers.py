@@ -19,7 +19,8 @@ How CAMEO is read (see the PETRARCH dictionary documentation for the format):
 - ``[a:b]`` codes take ``a``; ``[:b]`` codes (the subject is the target, "face trial") take ``b``
   with the subject on the recipient side. Code 043 (host a visit) also puts the subject on the
   recipient side: in PLOVER the visitor is the actor and the host the recipient.
-- Synonym sets (``&WEAPON``) are expanded; a multiword member keeps its last word.
+- Synonym sets (``&WEAPON``) stay references in the patterns; one ``set`` row lists each used
+  set's members (a multiword member by its last word).
 - Pattern words are lemmatised as nouns with spaCy so that they compare with parsed tokens.
 - CAMEO 01 (statements) has no PLOVER type and is skipped. CAMEO 02 (appeals) is left unmapped by
   the crosswalk, but PLOVER REQUEST covers "all requests, demands, and orders": 02x is mapped as
@@ -73,10 +74,12 @@ HEADER = """\
 # curated section (source "curated") for common news phrasings. Curated rows take precedence.
 #
 # Columns:
-#   kind        verb | noun (the trigger word's part of speech) | cue (a mode/context cue word)
+#   kind        verb | noun (the trigger word's part of speech) | cue (a mode/context cue word) |
+#               set (a CAMEO synonym set: lemma "&weapon", pattern its members' lemmas)
 #   lemma       the trigger's lemma (cue rows: the cue lemma)
 #   pattern     words that must also be found among the trigger's dependents (objects, particles,
-#               their modifiers); "to>border" = a preposition "to" whose object contains "border"
+#               their modifiers); "to>border" = a preposition "to" whose object contains "border";
+#               "&weapon" = any member of that set
 #   type        a PLOVER event type; APPOINT; or "-" (this sense is not an event)
 #               cue rows: the event type the cue applies to, or "*" for any
 #   mode        PLOVER mode (cue rows: set when the event has none)
@@ -91,6 +94,8 @@ HEADER = """\
 # AID modes (humanitarian, economic, military, peacekeeping, asylum) are a dyad extension: PLOVER
 # defines no AID modes; these follow CAMEO 071-075 and NGEC's AID sub-definitions.
 # CAMEO 02 (appeals) is mapped as its parallel 10 (demands) code: PLOVER REQUEST covers all requests.
+# Signing a formal agreement is AGREE (dyad's seed gold), not SUPPORT as CAMEO 057 and NGEC have it.
+# A lemma with a curated pattern-less row ("meet", "attack") has curated rows only.
 """
 
 # The curated section: one row per line, "|"-separated like the TSV columns after ``kind``:

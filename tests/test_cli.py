@@ -167,3 +167,67 @@ def test_cli_exit_codes_are_documented() -> None:
     readme = (REPO / "README.md").read_text()
     for code in range(6):
         assert re.search(rf"^\|\s*{code}\s*\|", readme, re.MULTILINE), f"exit code {code} missing from README"
+
+
+def test_cli_people_show_roles_over_time_and_merge(seeded: Path) -> None:
+    out = run(seeded, "people")
+    assert "Yerkin Tukumov  [KAZ]  4 articles  (merged: person:yerkin-tokumov)" in out
+    assert "Ambassador to Pakistan (KAZ)  until 2025-06" in out
+    assert "Special Representative for Afghanistan (KAZ)  since 2025-06" in out
+    merges = run(seeded, "merges")
+    assert "person:yerkin-tokumov → person:yerkin-tukumov  near-surname.v1" in merges and "[active]" in merges
+
+
+def test_cli_merge_can_be_undone_and_stays_undone(seeded: Path) -> None:
+    run(seeded, "merges", "--undo", "1")
+    assert "(merged:" not in run(seeded, "people")
+    assert "[undone" in run(seeded, "merges")
+    run(seeded, "extract", "--force")
+    assert "(merged:" not in run(seeded, "people")  # an analyst's undo is not redone
+    result = CliRunner().invoke(main, ["--db", str(seeded), "merges", "--undo", "99"])
+    assert result.exit_code == 5
+
+
+def test_cli_actors_lists_one_identity_per_actor(seeded: Path) -> None:
+    actors = [json.loads(line) for line in run(seeded, "actors", "--json").splitlines()]
+    by_id = {a["id"]: a for a in actors}
+    assert {"Islamic Emirate of Afghanistan", "IEA"} <= set(by_id["AFGGOV"]["aliases"])
+    assert by_id["KAZ"]["kind"] == "country" and by_id["AFGGOV"]["sector"] == "GOV"
+    assert "person:yerkin-tokumov" not in by_id  # merged into the Tukumov spelling
+
+
+def test_cli_events_filters_and_evidence(seeded: Path) -> None:
+    records = [json.loads(line) for line in run(seeded, "events", "--json", "--type", "consult", "--actor", "Tokayev").splitlines()]
+    assert records and all(r["type"] == "CONSULT" for r in records)
+    meeting = next(r for r in records if r["date"] and r["date"]["value"] == "2025-11-25")
+    pair = [json.loads(line) for line in run(seeded, "events", "--json", "--pair", "KAZ", "AFG").splitlines()]
+    assert pair and meeting["id"] not in {r["id"] for r in pair}  # Tokayev and his envoy are both Kazakh
+    assert meeting["date"]["basis"] == "relative_to_published" and meeting["location"]["name"] == "Astana"
+    assert [a["name"] for a in meeting["actors"]] == ["Kassym-Jomart Tokayev"]
+    assert {e["field"] for e in meeting["evidence"]} >= {"event", "trigger", "actor", "recipient", "date", "location"}
+    planned = run(seeded, "events", "--status", "planned")
+    assert "planned" in planned and "occurred" not in planned.split("events")[0].replace("planned", "")
+    assert "2026-01" in run(seeded, "events", "--since", "2026-01-01")
+    assert "0 events" in run(seeded, "events", "--until", "2000-01-01")
+
+
+def test_cli_timeline_of_a_dyad(seeded: Path) -> None:
+    out = run(seeded, "timeline", "Tokayev")
+    assert "2025-11" in out and "CONSULT" in out
+    result = CliRunner().invoke(main, ["--db", str(seeded), "timeline", "A", "B", "C"])
+    assert result.exit_code == 2
+
+
+def test_cli_export_events_actors_and_plover(seeded: Path, tmp_path: Path) -> None:
+    events = [json.loads(line) for line in run(seeded, "export", "events").splitlines()]
+    for event in events:
+        assert {"id", "type", "mode", "context", "status", "actors", "recipients", "date", "location", "figures", "evidence"} <= set(event)
+        for party in event["actors"] + event["recipients"]:
+            assert {"id", "name", "country", "sector"} <= set(party)
+    plover = [json.loads(line) for line in run(seeded, "export", "events", "--format", "plover").splitlines()]
+    assert len(plover) == len(events) and {"event_type", "actor", "recipient", "event_date", "story_id"} <= set(plover[0])
+    path = tmp_path / "actors.jsonl"
+    run(seeded, "export", "actors", "-o", str(path))
+    actors = [json.loads(line) for line in path.read_text().splitlines()]
+    person = next(a for a in actors if a["id"] == "person:yerkin-tukumov")
+    assert {"title", "organization", "since", "until", "evidence"} <= set(person["roles"][0])

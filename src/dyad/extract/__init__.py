@@ -18,13 +18,13 @@ from dataclasses import replace
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from dyad.extract.actors import ArticleActors, assign_home_country, person_spans, read_organisation, read_person, read_place_actor, read_tenures
+from dyad.extract.actors import ArticleActors, assign_home_country, person_spans, read_pronoun, sentence_subject_pronouns, read_organisation, read_person, read_place_actor, read_tenures
 from dyad.extract.events import code_events
 from dyad.extract.figures import find_figures
 from dyad.extract.nlp import load_nlp, parse_paragraphs
 from dyad.extract.places import resolve_places
 from dyad.extract.timex import resolve_timexes
-from dyad.records import Article, Event, Evidence, Extraction, Figure, Place, TimeValue
+from dyad.records import Article, ActorRef, Event, Evidence, Extraction, Figure, Mention, Place, TimeValue
 
 __all__ = ["extract_article", "extract_text"]
 
@@ -49,7 +49,8 @@ def extract_article(article: Article, nlp: Language | None = None) -> Extraction
         mentions = [m for m in state.mentions if offset <= m.evidence.start < offset + len(doc.text)]
         for event in code_events(doc, offset, mentions, state.actors, article.id):
             scope = _event_scope(event, sentences)
-            events.append(_complete(event, scope, times, [p for p in places if p.evidence.start >= dateline], figures, published))
+            event = _complete(event, scope, times, [p for p in places if p.evidence.start >= dateline], figures, published)
+            events.append(_infer_participants(event, doc, offset, mentions, state))
     return Extraction(article.id, tuple(state.mentions), tuple(state.actors.values()), places, times, figures,
                       tuple(_with_ids(events)))
 
@@ -58,7 +59,8 @@ def extract_text(text: str, published: str | None = None, nlp: Language | None =
     """Extraction over a bare text (paragraphs separated by blank lines), for quick use and for
     scoring on gold sentences."""
     from dyad.clean.assemble import PARAGRAPH_SEPARATOR
-    from dyad.records import MetaValue
+    from dyad.clean.textmeta import read_dateline
+    from dyad.records import MetaValue, Paragraph
 
     paragraphs = [p.strip() for p in text.split(PARAGRAPH_SEPARATOR) if p.strip()]
     body = PARAGRAPH_SEPARATOR.join(paragraphs)
@@ -66,8 +68,9 @@ def extract_text(text: str, published: str | None = None, nlp: Language | None =
     for paragraph in paragraphs:
         spans.append(Evidence("text", offset, offset + len(paragraph), paragraph, "text"))
         offset += len(paragraph) + len(PARAGRAPH_SEPARATOR)
-    article = Article(id="text", key="text", source="text", locator="text", kind="text", raw=text, text=body,
-                      paragraphs=tuple(spans),
+    dateline = read_dateline(body, [Paragraph(p.quote, p.start, p.end) for p in spans])
+    article = Article(id="text", key="text", source="text", locator="text", kind="text", raw=body, text=body,
+                      paragraphs=tuple(spans), dateline=dateline,
                       published=MetaValue(published, "given", 1.0) if published else None)
     return extract_article(article, nlp)
 
@@ -98,10 +101,13 @@ def _read_actors(state: ArticleActors, doc: Doc, offset: int, skip_until: int) -
     covered = {i for span in people.values() for i in range(span.start, span.end)}
     items += [(e.start_char, e.label_, e) for e in doc.ents
               if e.label_ in ("GPE", "NORP", "ORG") and not covered & set(range(e.start, e.end))]
+    items += [(token.idx, "PRON", token) for token in sentence_subject_pronouns(doc)]
     for start, label, span in sorted(items, key=lambda item: item[0]):
         if start < skip_until:
             continue
-        if label == "PERSON":
+        if label == "PRON":
+            read_pronoun(state, doc, offset, span)
+        elif label == "PERSON":
             read_person(state, doc, offset, span)
         elif label == "ORG":
             read_organisation(state, doc, offset, span)
@@ -167,6 +173,51 @@ def _complete(event: Event, scope: list[tuple[int, int]], times: tuple[TimeValue
     start, end = event.evidence.start, event.evidence.end
     own_figures = tuple(f for f in figures if start <= f.evidence.start < end)
     return replace(event, date=date, place=place, figures=own_figures)
+
+
+# The chair's title may stand between the phrase and the name ("chaired by Deputy Prime Minister X").
+_CHAIR = re.compile(r"\b(?:under the chairmanship of|chaired by|presided over by|led by|headed by)\s+"
+                    r"(?:(?:[A-Z][\w\-]*|and|of|the|for)\s+){0,12}$")
+GIVERS = frozenset({"AID", "COOPERATE", "SUPPORT", "AGREE"})
+
+
+def _infer_participants(event: Event, doc: Doc, offset: int, mentions: list[Mention], state: ArticleActors) -> Event:
+    """Participants the sentence implies rather than names as subject or object, by three rules:
+    1. a meeting "under the chairmanship of X" / "chaired by X" / "led by X" has X among its actors;
+    2. a visit with no named host ("arrived in Kabul") has the country of its place as recipient
+       (the visitor is the actor, the host the recipient), when that differs from the visitor's;
+    3. an agentless passive act of giving or cooperating ("aid was delivered to X") in an article
+       that speaks for one government (``state.home``) has that country as actor; its evidence is
+       where the article names that government, and the event's confidence drops by 0.2."""
+    actors, recipients = list(event.actors), list(event.recipients)
+    start, end = event.evidence.start, event.evidence.end
+    sentence_text = doc.text[start - offset:end - offset]
+    named = {ref.actor_id for ref in actors + recipients}
+    confidence = event.confidence
+    for mention in mentions:
+        if mention.label == "PERSON" and start <= mention.evidence.start < end and mention.ref not in named:
+            before = sentence_text[:mention.evidence.start - start]
+            if _CHAIR.search(before):
+                actors.append(ActorRef(mention.ref, mention.evidence))
+                named.add(mention.ref)
+    if event.type == "CONSULT" and event.mode == "visit" and not recipients and event.place and event.place.country:
+        visitor_countries = {state.actors[r.actor_id].country for r in actors if r.actor_id in state.actors}
+        if event.place.country not in visitor_countries and event.place.evidence is not None:
+            recipients.append(ActorRef(event.place.country, event.place.evidence))
+    if not actors and event.type in GIVERS and state.home and _is_passive(doc, offset, event.trigger):
+        named_home = next((m for m in state.mentions if m.ref and state.actors.get(m.ref)
+                           and state.actors[m.ref].country == state.home and state.actors[m.ref].sector == "GOV"), None)
+        if named_home is not None:
+            actors.append(ActorRef(state.home, named_home.evidence))
+            confidence = max(0.05, confidence - 0.2)
+    if (actors, recipients) == (list(event.actors), list(event.recipients)):
+        return event
+    return replace(event, actors=tuple(actors), recipients=tuple(recipients), confidence=confidence)
+
+
+def _is_passive(doc: Doc, offset: int, trigger: Evidence) -> bool:
+    tokens = [t for t in doc if trigger.start <= offset + t.idx < trigger.end]
+    return any(t.dep_ in ("nsubjpass", "auxpass") or any(c.dep_ == "auxpass" for c in t.children) for t in tokens)
 
 
 def _with_ids(events: list[Event]) -> list[Event]:

@@ -93,6 +93,7 @@ class ArticleActors:
     mentions: list[Mention] = field(default_factory=list)
     surnames: dict[str, str] = field(default_factory=dict)  # surname (casefolded) -> person id
     last_person: str | None = None
+    home: str | None = None  # the country whose government the article speaks of most, if one leads
 
     def evidence(self, doc: Doc, offset: int, start_char: int, end_char: int) -> Evidence:
         quote = doc.text[start_char:end_char]
@@ -180,6 +181,11 @@ def read_place_actor(state: ArticleActors, doc: Doc, offset: int, entity: Span) 
             evidence = state.evidence(doc, offset, entity.start_char, noun.idx + len(noun.text))
             state.add(sector_actor(iso3, sector), evidence, "NORP")
             return
+    if iso3 and not _is_country_name(text):
+        # a demonym with no agent noun after it ("Palestinians blamed...", "Israeli strikes"):
+        # the country itself
+        state.add(country_actor(iso3), state.evidence(doc, offset, entity.start_char, entity.end_char), entity.label_)
+        return
     if iso3 is None:
         capital = gazetteer.capital_country(text)
         if capital and entity.root.dep_ in ("nsubj", "nsubjpass"):
@@ -370,13 +376,14 @@ def _roles_around(state: ArticleActors, doc: Doc, offset: int, name: Span) -> li
         if found is None:
             continue
         owners = [_country_word(text) or _regime_country(text) for _, _, text in found.country_words]
-        for start, title in split_titles(found.text):
-            title_start = found.start_char + start
-            title, country, title_start = _title_country(title, title_start)
+        for start, stated in split_titles(found.text):
+            stated_start = found.start_char + start
+            title, country, _ = _title_country(stated, stated_start)
             country = country or next((c for c in owners if c), None) or after_country
             if not title or not any(is_head_word(w) for w in title.split()):
                 continue
-            evidence = state.evidence(doc, offset, title_start, title_start + len(title))
+            # the evidence is the words as stated; the title is them less the country they name
+            evidence = state.evidence(doc, offset, stated_start, stated_start + len(stated))
             roles.append(Role(title, evidence, country=country))
     return roles
 
@@ -457,8 +464,9 @@ def read_tenures(state: ArticleActors, doc: Doc, offset: int) -> None:
         text, base = sentence.text, sentence.start_char
         for match in _APPOINTED.finditer(text):
             when = _iso_month(match.group("when"))
-            title, country, title_start = _title_country(match.group("title").strip(), base + match.start("title"))
-            evidence = state.evidence(doc, offset, title_start, title_start + len(title))
+            stated = match.group("title").strip()
+            title, country, _ = _title_country(stated, 0)
+            evidence = state.evidence(doc, offset, base + match.start("title"), base + match.start("title") + len(stated))
             state.add_role(person, Role(title, evidence, country=country, since=when))
         for match in _PAST_ROLE.finditer(text):
             stated = _trim_title(match.group("title").strip())
@@ -524,6 +532,23 @@ def assign_home_country(state: ArticleActors) -> None:
     if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
         return
     home = ranked[0][0]
+    state.home = home
     for actor_id, actor in list(state.actors.items()):
         if actor.kind == "person" and actor.country is None and any(is_head_word(w) for r in actor.roles for w in r.title.split()):
             state.actors[actor_id] = replace(actor, country=home)
+
+
+SUBJECT_PRONOUNS = frozenset({"he", "she"})
+
+
+def sentence_subject_pronouns(doc: Doc) -> list[Token]:
+    """"He"/"She" opening a sentence as its subject."""
+    return [s[0] for s in doc.sents if s[0].lower_ in SUBJECT_PRONOUNS and s[0].dep_.startswith("nsubj")]
+
+
+def read_pronoun(state: ArticleActors, doc: Doc, offset: int, pronoun: Token) -> None:
+    """A sentence opening with "He"/"She" as its subject speaks of the person last named in the
+    article (often in an earlier paragraph): the pronoun becomes a mention of that person."""
+    if state.last_person:
+        evidence = state.evidence(doc, offset, pronoun.idx, pronoun.idx + len(pronoun.text))
+        state.mentions.append(Mention("PRON", evidence, state.last_person))

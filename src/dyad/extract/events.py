@@ -475,8 +475,9 @@ def _subjects(verb: Token) -> list[Token]:
 
 
 def _light_verb(noun: Token) -> Token | None:
-    """The verb a nominal trigger is the object of ("held talks", "aid was delivered"), through a
-    quantity noun ("held a series of meetings")."""
+    """The light or status verb a nominal trigger is the object of ("held talks", "aid was
+    delivered", "proposed talks", "called for talks"), also through a quantity noun ("held a series
+    of meetings"); None when the noun stands alone or under another verb ("framed the visit")."""
     position = noun
     head = noun.head
     if head.dep_ == "prep" and head.lower_ == "of" and head.head.lemma_.lower() in QUANTITY_NOUNS:
@@ -515,8 +516,11 @@ def _compatible(actor: Actor, want: str) -> bool:
 
 
 def _unique(refs: list[ActorRef]) -> list[ActorRef]:
-    seen: set[str] = set()
-    return [ref for ref in refs if not (ref.actor_id in seen or seen.add(ref.actor_id))]
+    """The first reference to each actor."""
+    first: dict[str, ActorRef] = {}
+    for ref in refs:
+        first.setdefault(ref.actor_id, ref)
+    return list(first.values())
 
 
 def _assign(sides: _Sides, subject_role: str) -> tuple[list[ActorRef], list[ActorRef]]:
@@ -548,7 +552,7 @@ def _status_cue(token: Token) -> str | None:
     lemma = token.lemma_.lower()
     if lemma in DENY_CUES:
         return "denied"
-    if lemma in PROPOSE_CUES or lemma == "call" and any(c.dep_ == "prep" and c.lower_ == "for" for c in token.children):
+    if lemma in PROPOSE_CUES or (lemma == "call" and any(c.dep_ == "prep" and c.lower_ == "for" for c in token.children)):
         return "proposed"
     if lemma in PLAN_CUES:
         return "planned"

@@ -23,6 +23,9 @@ from importlib.resources import files
 
 from spacy.tokens import Span, Token
 
+__all__ = ["QUANTITY_NOUNS", "Cue", "Trigger", "TriggerMatch", "TriggerTable", "counted", "find_triggers",
+           "load_triggers", "parse_triggers"]
+
 TABLE = "plover_triggers.tsv"
 BLOCKED = "-"
 
@@ -121,7 +124,7 @@ def find_triggers(sentence: Span, table: TriggerTable) -> list[TriggerMatch]:
 @lru_cache(maxsize=1)
 def load_triggers() -> TriggerTable:
     """The packaged trigger table (read once)."""
-    text = files("dyad").joinpath("data", TABLE).read_text(encoding="utf-8")
+    text = files("dyad").joinpath("data").joinpath(TABLE).read_text(encoding="utf-8")
     return parse_triggers(text)
 
 

@@ -205,7 +205,9 @@ def event_records(db: sqlite3.Connection, where: EventFilter = EventFilter()) ->
     rows = db.execute(
         "SELECT e.*, a.outlet, a.title AS article_title, a.source FROM events e JOIN articles a ON a.id = e.article_id"
         " WHERE (? IS NULL OR e.type = ?) AND (? IS NULL OR e.status = ?)"
-        " AND (? IS NULL OR e.date_value >= ?) AND (? IS NULL OR substr(e.date_value, 1, length(?)) <= ?)"
+        # a date whose year is unknown (--12-08) cannot be placed in a range, so a range excludes it
+        " AND (? IS NULL OR (e.date_value GLOB '[0-9]*' AND e.date_value >= ?))"
+        " AND (? IS NULL OR (e.date_value GLOB '[0-9]*' AND substr(e.date_value, 1, length(?)) <= ?))"
         " ORDER BY coalesce(e.date_value, ''), e.article_id, e.trigger_start",
         (where.type, where.type, where.status, where.status, where.since, where.since,
          where.until, where.until, where.until)).fetchall()
