@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from htmldate.utils import decode_file
 
+from conftest import require_shared
 from dyad.clean.html import HtmlSettings, clean_html, page_text
 from dyad.records import CleanResult, Paragraph
 
@@ -20,11 +20,6 @@ SENTENCE = (
     "Geneva next week, after months of stalled negotiations over the disputed border."
 )
 BODY = "".join(f"<p>Paragraph {n}. {SENTENCE}</p>" for n in range(4))
-
-
-def shared_path() -> Path:
-    """The shared data folder: $DYAD_SHARED, or the ``shared`` folder beside the repository."""
-    return Path(os.environ.get("DYAD_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 
 
 def page(head: str = "", body: str = BODY) -> str:
@@ -216,9 +211,9 @@ REAL_PAGES = [
 
 @pytest.fixture(scope="module")
 def htmldate_set() -> Path:
-    folder = shared_path() / "dev" / "htmldate"
+    folder = require_shared("dev", "htmldate")
     if not (folder / "eval_default.json").is_file():
-        pytest.skip(f"shared data not found: {folder} (set DYAD_SHARED)")
+        pytest.skip(f"htmldate evaluation set not found in {folder}")
     return folder
 
 
