@@ -25,7 +25,7 @@ from importlib import resources
 from spacy.tokens import Doc, Span, Token
 
 from dyad.extract import gazetteer
-from dyad.extract.titles import TITLE_HEADS, is_head, misread_title, split_titles, title_after, title_before
+from dyad.extract.titles import TITLE_HEADS, is_head, leads_to_name, misread_title, split_titles, title_after, title_before
 from dyad.records import Actor, Evidence, Mention, Role
 
 # Nouns that stand for a government when led by a demonym or a country's possessive.
@@ -166,6 +166,8 @@ def read_place_actor(state: ArticleActors, doc: Doc, offset: int, entity: Span) 
     text = entity.text
     iso3 = _country_word(text)
     noun = _next_noun(entity)
+    if entity.label_ == "NORP" and leads_to_name(entity[-1]):
+        return  # "Nigerian junior foreign minister X": the demonym is X's country, read with X's role
     if iso3 and noun is not None and noun.lower_ in GOVERNMENT_BODY_WORDS and noun.is_title:
         # "Afghan Embassy", "Kazakh Foreign Ministry": a body of that country's government
         name = doc[entity.start:noun.i + 1]

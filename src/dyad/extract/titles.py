@@ -24,8 +24,9 @@ attorney prosecutor judge justice ceo founder emissary delegate negotiator coord
 # Words that may stand inside a title phrase in lower case ("Minister of Industry and Commerce").
 CONNECTORS = frozenset({"of", "for", "and", "the", "at", "on", "to", "in", "-", "&"})
 # Words before a head that belong to the title even in lower case ("acting ambassador").
-LOWER_MODIFIERS = frozenset({"acting", "interim", "deputy", "vice", "former", "special", "senior",
-                             "first", "permanent", "foreign", "prime", "assistant", "chief", "top"})
+LOWER_MODIFIERS = frozenset({"acting", "interim", "deputy", "vice", "former", "special", "senior", "junior",
+                             "first", "permanent", "foreign", "prime", "assistant", "chief", "top", "defence",
+                             "defense", "interior", "finance", "trade", "justice", "state"})
 # Words that open an apposition without being part of the title.
 APPOSITION_OPENERS = frozenset({"the", "his", "her", "its", "their", "a", "an", "then", "now", "currently",
                                 "recently", "newly", "appointed", "who", "is", "was"})
@@ -62,7 +63,18 @@ def _in_real_name(token: Token) -> bool:
 
 def _title_token(token: Token) -> bool:
     """A token that can stand inside a title phrase before a name."""
-    return token.is_title or token.is_upper or token.lower_ in CONNECTORS or token.lower_ in LOWER_MODIFIERS or token.text == "-"
+    return (token.is_title or token.is_upper or is_head(token) or token.lower_ in CONNECTORS
+            or token.lower_ in LOWER_MODIFIERS or token.text == "-")
+
+
+def leads_to_name(token: Token) -> bool:
+    """Whether ``token`` opens a title phrase that runs up to a person's name ("Nigerian junior
+    foreign minister Dubem Oniya"): such a demonym belongs to the person's role."""
+    doc = token.doc
+    i = token.i + 1
+    while i < len(doc) and _title_token(doc[i]) and doc[i].ent_type_ != "PERSON":
+        i += 1
+    return i < len(doc) and doc[i].ent_type_ == "PERSON" and any(is_head(t) for t in doc[token.i:i])
 
 
 def title_before(name: Span) -> TitleSpan | None:
@@ -77,7 +89,12 @@ def title_before(name: Span) -> TitleSpan | None:
         tokens = tokens[1:]
     if not len(tokens) or not any(is_head(t) for t in tokens):
         return None
-    return TitleSpan(tokens.start_char, tokens.end_char, tokens.text)
+    # "Niger's ambassador X": the possessor before the title is the holder's country
+    possessors: tuple[tuple[int, int, str], ...] = ()
+    if tokens.start >= 2 and doc[tokens.start - 1].tag_ == "POS":
+        owner = doc[tokens.start - 2]
+        possessors = ((owner.idx, owner.idx + len(owner.text), owner.text),)
+    return TitleSpan(tokens.start_char, tokens.end_char, tokens.text, possessors)
 
 
 def title_after(name: Span) -> TitleSpan | None:
