@@ -179,13 +179,15 @@ def _complete(event: Event, scope: list[tuple[int, int]], times: tuple[TimeValue
 _CHAIR = re.compile(r"\b(?:under the chairmanship of|chaired by|presided over by|led by|headed by)\s+"
                     r"(?:(?:[A-Z][\w\-]*|and|of|the|for)\s+){0,12}$")
 GIVERS = frozenset({"AID", "COOPERATE", "SUPPORT", "AGREE"})
+PLACE_RECIPIENT_TYPES = frozenset({"ASSAULT", "COERCE"})
 
 
 def _infer_participants(event: Event, doc: Doc, offset: int, mentions: list[Mention], state: ArticleActors) -> Event:
     """Participants the sentence implies rather than names as subject or object, by three rules:
     1. a meeting "under the chairmanship of X" / "chaired by X" / "led by X" has X among its actors;
     2. a visit with no named host ("arrived in Kabul") has the country of its place as recipient
-       (the visitor is the actor, the host the recipient), when that differs from the visitor's;
+       (the visitor is the actor, the host the recipient), and so has an attack or a coercive act
+       with no named target ("fired at targets in Jericho"), when that differs from the actor's;
     3. an agentless passive act of giving or cooperating ("aid was delivered to X") in an article
        that speaks for one government (``state.home``) has that country as actor; its evidence is
        where the article names that government, and the event's confidence drops by 0.2."""
@@ -200,7 +202,8 @@ def _infer_participants(event: Event, doc: Doc, offset: int, mentions: list[Ment
             if _CHAIR.search(before):
                 actors.append(ActorRef(mention.ref, mention.evidence))
                 named.add(mention.ref)
-    if event.type == "CONSULT" and event.mode == "visit" and not recipients and event.place and event.place.country:
+    if (event.type in PLACE_RECIPIENT_TYPES or (event.type == "CONSULT" and event.mode == "visit")) \
+            and not recipients and event.place and event.place.country:
         visitor_countries = {state.actors[r.actor_id].country for r in actors if r.actor_id in state.actors}
         if event.place.country not in visitor_countries and event.place.evidence is not None:
             recipients.append(ActorRef(event.place.country, event.place.evidence))
