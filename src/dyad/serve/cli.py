@@ -164,7 +164,7 @@ def articles_show(ctx: click.Context, article_id: str, removed: bool, raw: bool,
         click.echo(json.dumps(article_record(article, sources, removed=removed, raw=raw), ensure_ascii=False, indent=2))
         return
     console.print(f"[bold]{article.id}[/] version {article.version}" + (f" (supersedes {article.supersedes})" if article.supersedes else ""))
-    for source, locator in sources:
+    for _source, locator in sources:
         console.print(f"  seen at {escape(locator)}", highlight=False)
     for name, value in article.metadata().items():
         where = escape(f" ← {value.evidence.quote!r} [{value.evidence.layer} {value.evidence.start}:{value.evidence.end}]") if value.evidence else ""
