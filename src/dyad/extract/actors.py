@@ -112,7 +112,8 @@ class ArticleActors:
     def add_role(self, person_id: str, role: Role) -> None:
         person = self.actors[person_id]
         self.actors[person_id] = replace(person, roles=_merge_roles(person.roles, (role,)),
-                                         country=person.country or role.country)
+                                         country=person.country or role.country,
+                                         sector=person.sector or title_sector(role.title))
 
 
 def _merge_roles(existing: tuple[Role, ...], new: Iterable[Role]) -> tuple[Role, ...]:
@@ -127,6 +128,21 @@ def _merge_roles(existing: tuple[Role, ...], new: Iterable[Role]) -> tuple[Role,
             roles[same] = replace(old, since=old.since or role.since, until=old.until or role.until,
                                   country=old.country or role.country, organization=old.organization or role.organization)
     return tuple(roles)
+
+
+def title_sector(title: str) -> str | None:
+    """The sector a title of office implies, by the agent dictionary's reading of its head words
+    ("Deputy Prime Minister" → GOV, "Senator" → LEG, "head of ..." → None)."""
+    words = [w.strip(",.()").lower() for w in title.split()]
+    for size in (2, 1):  # two-word heads first: "prime minister"
+        for i in range(len(words) - size + 1):
+            phrase = " ".join(words[i:i + size])
+            if size == 1 and not is_head_word(phrase):
+                continue
+            sector = gazetteer.agent_sector(phrase)
+            if sector:
+                return sector
+    return None
 
 
 def normalise_title(title: str) -> str:
@@ -178,7 +194,8 @@ def read_place_actor(state: ArticleActors, doc: Doc, offset: int, entity: Span) 
         return
     if iso3 and entity.label_ in ("NORP", "GPE") and noun is not None and not _is_country_name(text):
         # demonym + noun: "Afghan officials", "Kazakh government", "Afghan students"
-        sector = "GOV" if noun.lower_ in GOVERNMENT_NOUNS else gazetteer.agent_sector(noun.lemma_)
+        sector = gazetteer.agent_sector(noun.text) or gazetteer.agent_sector(noun.lemma_) or (
+            "GOV" if noun.lower_ in GOVERNMENT_NOUNS else None)
         if sector:
             evidence = state.evidence(doc, offset, entity.start_char, noun.idx + len(noun.text))
             state.add(sector_actor(iso3, sector), evidence, "NORP")
@@ -248,7 +265,8 @@ def read_organisation(state: ArticleActors, doc: Doc, offset: int, entity: Span)
         state.add(Actor("org:" + slug(entry.name), entry.name, "organization", window.country if window else None,
                         window.sector if window else None), evidence, "ORG")
     elif country and words & GOVERNMENT_BODY_WORDS:
-        state.add(Actor("org:" + slug(text), text, "government body", country, "GOV", parent=f"{country}GOV"), evidence, "ORG")
+        sector = _body_sector(entity)
+        state.add(Actor("org:" + slug(text), text, "government body", country, sector, parent=f"{country}GOV"), evidence, "ORG")
     elif country:
         state.add(Actor("org:" + slug(text), text, "organization", country, None), evidence, "ORG")
     elif words & GOVERNMENT_BODY_WORDS:
@@ -256,6 +274,15 @@ def read_organisation(state: ArticleActors, doc: Doc, offset: int, entity: Span)
         state.add(Actor("org:" + slug(text), text, "government body", None, "GOV"), evidence, "ORG")
     else:
         state.add(Actor("org:" + slug(text), text, "organization", None, None), evidence, "ORG")
+
+
+def _body_sector(entity: Span) -> str:
+    """A government body's sector from the agent dictionary's reading of its head word ("Army"
+    → MIL, "Police" → COP), GOV when the dictionary has none."""
+    for token in reversed(entity):
+        if token.lower_ in GOVERNMENT_BODY_WORDS or gazetteer.agent_sector(token.text):
+            return gazetteer.agent_sector(token.text) or "GOV"
+    return "GOV"
 
 
 def _strip_article(text: str) -> str:
