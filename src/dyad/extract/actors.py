@@ -581,3 +581,46 @@ def read_pronoun(state: ArticleActors, doc: Doc, offset: int, pronoun: Token) ->
     if state.last_person:
         evidence = state.evidence(doc, offset, pronoun.idx, pronoun.idx + len(pronoun.text))
         state.mentions.append(Mention("PRON", evidence, state.last_person))
+
+
+# --- generic agents ------------------------------------------------------------------------------
+
+# Sectors a bare agent noun may stand for as an actor ("gunmen", "protesters", "police"); nouns
+# of too general a reading ("states", "people", "officials" with no country) are left out.
+GENERIC_SECTORS = frozenset({"MIL", "COP", "REB", "UAF", "CVL", "CRM", "LAB", "AGR", "EDU", "REF", "JRN", "MED",
+                             "LEG", "JUD", "SPY", "BUS", "NGO"})
+PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos"})
+
+
+def generic_agents(doc: Doc) -> list[Token]:
+    """Agent nouns acting as participants with no name of their own ("gunmen attacked",
+    "police arrested", "protesters"), not already read with a demonym or a name."""
+    found = []
+    for token in doc:
+        if token.pos_ != "NOUN" or token.ent_type_ or token.dep_ not in PARTICIPANT_DEPS:
+            continue
+        if any(child.ent_type_ in ("NORP", "GPE", "ORG", "PERSON") for child in token.lefts):
+            continue  # "Israeli troops": the demonym path reads it with its country
+        if (gazetteer.agent_sector(token.text) or gazetteer.agent_sector(token.lemma_)) in GENERIC_SECTORS:
+            found.append(token)
+    return found
+
+
+def read_generic_agent(state: ArticleActors, doc: Doc, offset: int, noun: Token) -> None:
+    """A generic agent as an actor: its sector from the agent dictionary, its country from a
+    place it is "in" or "from" ("protesters in Baghdad"), else unknown (id ``---`` + sector, as
+    CAMEO writes an actor of unknown country)."""
+    sector = gazetteer.agent_sector(noun.text) or gazetteer.agent_sector(noun.lemma_)
+    country = None
+    for prep in (c for c in noun.rights if c.dep_ == "prep" and c.lower_ in ("in", "from", "of")):
+        for obj in (c for c in prep.children if c.dep_ == "pobj"):
+            entity = next((e for e in doc.ents if e.start <= obj.i < e.end), None)
+            if entity is not None:
+                place = gazetteer.place(entity.text)
+                country = _country_word(entity.text) or (place.country if place else None)
+    start = min(t.idx for t in noun.subtree if t.i <= noun.i and t.dep_ in ("amod", "compound") or t.i == noun.i)
+    evidence = state.evidence(doc, offset, start, noun.idx + len(noun.text))
+    if country:
+        state.add(sector_actor(country, sector), evidence, "AGENT")
+    else:
+        state.add(Actor(f"---{sector}", f"{noun.lemma_} (country unknown)", "collective", None, sector), evidence, "AGENT")
