@@ -10,7 +10,11 @@ one document, which is what a process pool or a distributed engine maps over a b
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from dyad.clean import assemble_article, clean_document
@@ -44,6 +48,12 @@ STAGES: tuple[Stage, ...] = (
           "write the batch in one transaction: all of it or none of it"),
     Stage("resolve.actors", "dyad.resolve.actors", ("store",), ("actor_merges",),
           "two spellings of one person across articles become one actor (recorded, reversible merges)"),
+    Stage("resolve.events", "dyad.resolve.events", ("store", "actor_merges"), ("event_clusters", "event_links"),
+          "reports of one event across articles become one cluster (recorded, reversible merges); plans linked to fulfilments"),
+    Stage("resolve.projects", "dyad.resolve.projects", ("store",), ("projects", "project_events"),
+          "named projects with their aliases across articles, status updates and events; commitments"),
+    Stage("resolve.stories", "dyad.resolve.stories", ("store", "event_clusters", "projects"), ("stories",),
+          "articles about one developing situation grouped into stories"),
     Stage("serve", "dyad.serve", ("store",), (),
           "CLI listings, full-text search, SQL via DuckDB and exports (JSON Lines, CSV, Parquet)"),
 )
@@ -65,15 +75,79 @@ def check_stages(stages: tuple[Stage, ...] = STAGES) -> list[str]:
     return problems
 
 
+# Per-document time limit for cleaning and assembling, in seconds: setting clean.time_limit (this
+# constant when a settings object has none; 0 or less turns the limit off). A document over the
+# limit becomes an E-CLEAN-TIMEOUT rejection. In the main
+# thread of a Unix process the work is interrupted at the limit (SIGALRM, which also interrupts a
+# runaway regular expression); elsewhere, or inside C code that does not return (an lxml parse),
+# the document is rejected as soon as cleaning ends past the limit.
+CLEAN_TIME_LIMIT = 60.0
+
+
+class _CleanTimeout(BaseException):
+    """Raised by the SIGALRM handler. A BaseException, so that a library's ``except Exception``
+    inside the cleaner cannot swallow it."""
+
+
+def clean_time_limit(settings: Settings) -> float:
+    return float(getattr(settings, "clean_time_limit", CLEAN_TIME_LIMIT))
+
+
 def process_document(document: Document, settings: Settings,
-                     on_error: Callable[[Document, Exception], Rejection] | None = None) -> Article | Rejection:
+                     on_error: Callable[[Document, Exception], Rejection] | None = None,
+                     *, time_limit: float | None = None) -> Article | Rejection:
     """Clean and assemble one document. An unexpected failure of a stage on this document becomes
-    a rejection (via ``on_error``), so one bad page never stops a batch."""
+    a rejection (via ``on_error``), so one bad page never stops a batch; so does a document whose
+    cleaning takes longer than ``time_limit`` seconds (default: ``clean_time_limit(settings)``)."""
+    limit = clean_time_limit(settings) if time_limit is None else float(time_limit)
+    started = time.monotonic()
     try:
-        cleaned = clean_document(document)
-        return assemble_article(document, cleaned, min_body_chars=settings.min_body_chars)
+        with _deadline(limit):
+            cleaned = clean_document(document)
+            result = assemble_article(document, cleaned, min_body_chars=settings.min_body_chars)
+    except _CleanTimeout:
+        return timeout_rejection(document, limit, time.monotonic() - started)
     except Exception as exc:  # noqa: BLE001 - the per-document error handler, by design
         return (on_error or stage_failure)(document, exc)
+    elapsed = time.monotonic() - started
+    if limit > 0 and elapsed > limit:
+        return timeout_rejection(document, limit, elapsed)
+    return result
+
+
+@contextmanager
+def _deadline(limit: float) -> Iterator[None]:
+    """Raise ``_CleanTimeout`` in this block after ``limit`` seconds, where that can be done
+    safely: the main thread, SIGALRM available, and no other interval timer running."""
+    usable = (
+        limit > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    )
+    if not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise _CleanTimeout()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, limit)
+        yield
+    finally:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:  # the alarm may fire just before it is cancelled: the handler is restored anyway
+            signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
+
+
+def timeout_rejection(document: Document, limit: float, elapsed: float) -> Rejection:
+    return Rejection(document.source, document.locator, "E-CLEAN-TIMEOUT",
+                     f"{document.locator}: cleaning stopped after {elapsed:.1f} s, over the per-document limit of "
+                     f"{limit:g} s (dyad.pipeline.CLEAN_TIME_LIMIT); the document is not stored",
+                     detail=f"{len(document.content)} characters of {document.kind}")
 
 
 def stage_failure(document: Document, exc: Exception) -> Rejection:

@@ -21,7 +21,10 @@ class Settings:
     encoding: str
     extensions: tuple[str, ...]
     min_body_chars: int
+    clean_time_limit: float
     extract: bool
+    extract_model: bool = True
+    model_threshold: float = 0.4
 
 
 def _merge(base: dict, override: dict, where: str) -> dict:
@@ -66,7 +69,10 @@ def _from_tables(store: dict, ingest: dict, clean: dict, extract: dict) -> Setti
         encoding=str(ingest["encoding"]),
         extensions=tuple(str(e).lower() for e in ingest["extensions"]),
         min_body_chars=int(clean["min_body_chars"]),
+        clean_time_limit=float(clean["time_limit"]),
         extract=bool(extract["enabled"]),
+        extract_model=bool(extract["model"]),
+        model_threshold=float(extract["model_threshold"]),
     )
 
 
@@ -85,4 +91,6 @@ def with_overrides(settings: Settings, **overrides: object) -> Settings:
         raise ConfigError(f"[C006] unknown encoding '{settings.encoding}'; try utf-8, cp1252 or latin-1") from None
     if settings.batch_size < 1 or settings.max_bytes < 1:
         raise ConfigError("[C005] batch_size and max_bytes must be positive")
+    if not 0.0 <= settings.model_threshold <= 1.0:
+        raise ConfigError("[C008] extract.model_threshold must be between 0 and 1")
     return settings

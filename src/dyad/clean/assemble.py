@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
-from dyad.clean.html import clean_html
+from dyad.clean.html import DEFAULT_SETTINGS, TOO_LARGE, clean_html
 from dyad.clean.text import clean_text
 from dyad.records import METADATA_FIELDS, Article, CleanResult, Document, Evidence, MetaValue, Rejection
 
@@ -34,6 +34,10 @@ def article_id(document: Document) -> str:
 
 
 def assemble_article(document: Document, cleaned: CleanResult, *, min_body_chars: int) -> Article | Rejection:
+    if any(block.reason == TOO_LARGE for block in cleaned.removed):
+        return Rejection(document.source, document.locator, "E-TOO-LARGE",
+                         f"{document.locator}: page of {len(document.content)} characters is over the cleaning limit of "
+                         f"{DEFAULT_SETTINGS.max_chars} (HtmlSettings.max_chars); not cleaned")
     paragraphs = [p.text for p in cleaned.paragraphs if p.text.strip()]
     text = PARAGRAPH_SEPARATOR.join(paragraphs)
     if len(text) < min_body_chars:

@@ -24,7 +24,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import trafilatura
+import lxml.html
 from htmldate import find_date
+from htmldate.settings import CLEANING_LIST as _HTMLDATE_CLEANING_LIST
 from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.xml import xmltotxt  # not in trafilatura's __all__; renders one block as extract() does
@@ -111,6 +113,9 @@ _AUTHOR_FIELDS = (
 _AUTHOR_FALLBACK = ("html:trafilatura:author", 0.5)  # 0.54 on 349 pages; bylines in the page
 # Separators between a page title and the site name ("Talks resume | Daily Planet").
 _TITLE_SEPARATORS = "|-–—·•»›:~/"
+# The site-name patterns backtrack over runs of whitespace and separators (cubic: 3 s for a
+# 20,000-character title of spaces); longer titles are not searched for a site name.
+_MAX_TITLE_LENGTH = 1000
 
 
 def clean_html(content: str, url: str | None = None, settings: HtmlSettings = DEFAULT_SETTINGS) -> CleanResult:
@@ -151,10 +156,31 @@ def page_text(content: str) -> str:
     return "\n".join(text for text, _ in _page_blocks(tree)) if tree is not None else ""
 
 
+# libxml2's HTML parser checks each attribute against the element's others: quadratic in their
+# number, in C code that no time limit can interrupt (100,000 attributes on one tag: ~30 s). A tag
+# with more than MAX_ATTRIBUTES attribute-like "=" signs loses its attributes before parsing; only
+# tags of LONG_TAG characters or more are looked at, so ordinary pages are not touched.
+MAX_ATTRIBUTES = 1000
+LONG_TAG = 10_000
+_DROPPED_ROOTS = frozenset(_HTMLDATE_CLEANING_LIST)
+_LONG_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9:-]{0,40})([^<>]{%d,})" % LONG_TAG)
+
+
 def _parse(content: str) -> HtmlElement | None:
     if not content.strip():
         return None
-    return trafilatura.load_html(content)
+    tree = trafilatura.load_html(_LONG_TAG.sub(_strip_attribute_flood, content))
+    if tree is not None and tree.tag in _DROPPED_ROOTS:
+        # A fragment whose root is an element htmldate deletes ("<svg><p>...") made it remove the
+        # root itself and fail (lxml's drop_tree asserts a parent): give the root a parent.
+        page = lxml.html.Element("html")
+        etree.SubElement(page, "body").append(tree)
+        tree = page
+    return tree
+
+
+def _strip_attribute_flood(match: re.Match[str]) -> str:
+    return f"<{match[1]}" if match[2].count("=") > MAX_ATTRIBUTES else match[0]
 
 
 def _date_config(settings: HtmlSettings, *, extensive: bool) -> dict[str, bool]:
@@ -205,8 +231,8 @@ def _title(value: str | None, tree: HtmlElement, outlet: MetaValue | None) -> Me
 
 def _without_site_name(title: str, site: str) -> str:
     """``title`` less a leading or trailing site name ("Talks resume | Daily Planet")."""
-    if not site:
-        return title
+    if not site or len(title) > _MAX_TITLE_LENGTH:
+        return title  # a "title" of thousands of characters is not a headline: left as it is
     name, separator = re.escape(site), f"[{re.escape(_TITLE_SEPARATORS)}]+"
     for pattern in (rf"^(?P<title>.+?)\s+{separator}\s*{name}$", rf"^{name}\s*{separator}\s+(?P<title>.+)$"):
         if match := re.match(pattern, title, flags=re.IGNORECASE):

@@ -18,7 +18,8 @@ from dataclasses import replace
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from dyad.extract.actors import ArticleActors, assign_home_country, person_spans, read_pronoun, sentence_subject_pronouns, read_organisation, read_person, read_place_actor, read_tenures
+from dyad.extract.actors import ArticleActors, assign_home_country, generic_agents, person_spans, read_generic_agent, read_pronoun, sentence_subject_pronouns, read_organisation, read_person, read_place_actor, read_tenures
+from dyad.extract.classifier import code_with_model, model_setting
 from dyad.extract.events import code_events
 from dyad.extract.figures import find_figures
 from dyad.extract.nlp import load_nlp, parse_paragraphs
@@ -29,9 +30,11 @@ from dyad.records import Article, ActorRef, Event, Evidence, Extraction, Figure,
 __all__ = ["extract_article", "extract_text"]
 
 
-def extract_article(article: Article, nlp: Language | None = None) -> Extraction:
+def extract_article(article: Article, nlp: Language | None = None, model: bool | None = None,
+                    model_threshold: float | None = None) -> Extraction:
     """Everything extraction reads from one article. Pure: the same article and models give the
-    same records."""
+    same records. ``model``/``model_threshold``: put the learned event-type model beside the rules
+    (``dyad.extract.classifier``); None reads ``[extract] model`` and ``model_threshold``."""
     published = article.published.value if article.published else None
     parsed = list(parse_paragraphs(article, nlp or load_nlp()))
     state = ArticleActors(article.id, published)
@@ -45,9 +48,13 @@ def extract_article(article: Article, nlp: Language | None = None) -> Extraction
     figures = tuple(_figures(article))
     sentences = [(offset + s.start_char, offset + s.end_char, s.text) for offset, doc in parsed for s in doc.sents]
     events: list[Event] = []
+    use_model, threshold = model_setting(model, model_threshold)
     for offset, doc in parsed:
         mentions = [m for m in state.mentions if offset <= m.evidence.start < offset + len(doc.text)]
-        for event in code_events(doc, offset, mentions, state.actors, article.id):
+        coded = code_events(doc, offset, mentions, state.actors, article.id)
+        if use_model:
+            coded, _disagreements = code_with_model(coded, threshold)
+        for event in coded:
             scope = _event_scope(event, sentences)
             event = _complete(event, scope, times, [p for p in places if p.evidence.start >= dateline], figures, published)
             events.append(_infer_participants(event, doc, offset, mentions, state))
@@ -55,7 +62,8 @@ def extract_article(article: Article, nlp: Language | None = None) -> Extraction
                       tuple(_with_ids(events)))
 
 
-def extract_text(text: str, published: str | None = None, nlp: Language | None = None) -> Extraction:
+def extract_text(text: str, published: str | None = None, nlp: Language | None = None,
+                 model: bool | None = None, model_threshold: float | None = None) -> Extraction:
     """Extraction over a bare text (paragraphs separated by blank lines), for quick use and for
     scoring on gold sentences."""
     from dyad.clean.assemble import PARAGRAPH_SEPARATOR
@@ -72,7 +80,7 @@ def extract_text(text: str, published: str | None = None, nlp: Language | None =
     article = Article(id="text", key="text", source="text", locator="text", kind="text", raw=body, text=body,
                       paragraphs=tuple(spans), dateline=dateline,
                       published=MetaValue(published, "given", 1.0) if published else None)
-    return extract_article(article, nlp)
+    return extract_article(article, nlp, model, model_threshold)
 
 
 def _dateline_end(article: Article, parsed: list[tuple[int, Doc]]) -> int:
@@ -102,11 +110,14 @@ def _read_actors(state: ArticleActors, doc: Doc, offset: int, skip_until: int) -
     items += [(e.start_char, e.label_, e) for e in doc.ents
               if e.label_ in ("GPE", "NORP", "ORG") and not covered & set(range(e.start, e.end))]
     items += [(token.idx, "PRON", token) for token in sentence_subject_pronouns(doc)]
+    items += [(token.idx, "AGENT", token) for token in generic_agents(doc) if token.i not in covered]
     for start, label, span in sorted(items, key=lambda item: item[0]):
         if start < skip_until:
             continue
         if label == "PRON":
             read_pronoun(state, doc, offset, span)
+        elif label == "AGENT":
+            read_generic_agent(state, doc, offset, span)
         elif label == "PERSON":
             read_person(state, doc, offset, span)
         elif label == "ORG":

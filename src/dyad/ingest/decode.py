@@ -63,5 +63,19 @@ def _strict(data: bytes, codec: str, why: str) -> Decoded:
     except UnicodeDecodeError as exc:
         hint = "; if the file is Latin-1 or Windows-1252, ingest it with --encoding cp1252"
         return Decoded(None, "E-ENCODING", f"not valid {codec} ({why}) at byte {exc.start}{hint}")
+    bad = first_surrogate(text)
+    if bad is not None:
+        # Some codecs (utf-7, a declared charset) decode to lone surrogates, which are not text
+        # and cannot be stored as UTF-8.
+        return Decoded(None, "E-ENCODING", f"{codec} ({why}) decodes to a lone surrogate at character {bad}, which is not text")
     # Universal newlines: offsets must not depend on the platform that wrote the file.
     return Decoded(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def first_surrogate(text: str) -> int | None:
+    """Where ``text`` holds a lone surrogate (U+D800..U+DFFF), which UTF-8 cannot encode; else None."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return exc.start
+    return None

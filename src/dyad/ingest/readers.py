@@ -16,7 +16,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from dyad.ingest.decode import decode
+from dyad.ingest.decode import decode, first_surrogate
 from dyad.records import Document, Rejection
 
 Read = Iterator[Document | Rejection]
@@ -48,7 +48,13 @@ def _read_whole(path: Path, kind: str, max_bytes: int, encoding: str) -> Read:
     if size > max_bytes:
         yield Rejection(source, source, "E-TOO-LARGE", f"{path}: {size} bytes is over the limit of {max_bytes} (setting ingest.max_bytes)")
         return
-    data = path.read_bytes()
+    # Read at most one byte over the limit: the size on disk is not a promise (a file growing while
+    # it is read, a named pipe or a device behind a symlink reports 0 and never ends).
+    with path.open("rb") as stream:
+        data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        yield Rejection(source, source, "E-TOO-LARGE", f"{path}: more than {max_bytes} bytes (setting ingest.max_bytes); the file grew or is not a regular file")
+        return
     yield _document(data, source=source, locator=source, key=str(path.resolve()), kind=kind, encoding=encoding)
 
 
@@ -59,6 +65,9 @@ def _document(data: bytes, *, source: str, locator: str, key: str, kind: str, en
     if decoded.text is None:
         return Rejection(source, locator, decoded.code, f"{locator}: {decoded.message}")
     return Document(source=source, locator=locator, key=key, kind=kind, content=decoded.text, given=given)  # type: ignore[arg-type]
+
+
+_SKIP_CHUNK = 1 << 20
 
 
 def read_jsonl(path: Path, *, max_bytes: int, encoding: str = "utf-8") -> Read:
@@ -73,8 +82,12 @@ def read_jsonl(path: Path, *, max_bytes: int, encoding: str = "utf-8") -> Read:
             number += 1
             locator = f"{source}:line {number}"
             if len(line) > max_bytes and not line.endswith(b"\n"):
-                while line and not line.endswith(b"\n"):
-                    line = stream.readline(max_bytes + 1)
+                # Drop the oversized start, then skip the rest in small pieces: peak memory is
+                # about twice max_bytes (readline's own buffer), however long the line is.
+                line = b""
+                rest = stream.readline(_SKIP_CHUNK)
+                while rest and not rest.endswith(b"\n"):
+                    rest = stream.readline(_SKIP_CHUNK)
                 yield Rejection(source, locator, "E-TOO-LARGE", f"{locator}: line is over the limit of {max_bytes} bytes (setting ingest.max_bytes)")
                 continue
             if not line.strip():
@@ -89,12 +102,20 @@ def _jsonl_record(line: bytes, source: str, locator: str, encoding: str, max_byt
         return Rejection(source, locator, "E-ENCODING", f"{locator}: not valid {encoding} at byte {exc.start}")
     except json.JSONDecodeError as exc:
         return Rejection(source, locator, "E-JSON", f"{locator}: invalid JSON ({exc.msg} at column {exc.colno})")
+    except (ValueError, RecursionError) as exc:
+        # an integer of more than 4300 digits, or arrays nested deeper than the parser's stack
+        return Rejection(source, locator, "E-JSON", f"{locator}: unreadable JSON ({type(exc).__name__}: {str(exc)[:120]})")
     if not isinstance(record, dict):
         return Rejection(source, locator, "E-JSON", f"{locator}: expected a JSON object, got {type(record).__name__}")
     body_field = next((name for name in ("html", "text") if isinstance(record.get(name), str)), None)
     if body_field is None:
         return Rejection(source, locator, "E-JSON", f"{locator}: the object needs a string field 'text' or 'html'")
     given = tuple((name, str(record[name])) for name in GIVEN_FIELDS if isinstance(record.get(name), (str, int, float)) and str(record[name]).strip())
+    for name, value in (("body", record[body_field]), *given):
+        # JSON may escape a lone surrogate ("\ud800"): not text, and it cannot be stored as UTF-8.
+        bad = first_surrogate(value)
+        if bad is not None:
+            return Rejection(source, locator, "E-ENCODING", f"{locator}: field '{body_field if name == 'body' else name}' holds a lone surrogate (an invalid \\u escape) at character {bad}")
     url = dict(given).get("url")
     kind = "html" if body_field == "html" else "text"
     return _document(record[body_field].encode("utf-8"), source=source, locator=locator, key=url or locator, kind=kind, encoding="utf-8", given=given)
@@ -134,6 +155,10 @@ def read_warc(path: Path, *, max_bytes: int) -> Read:
         except (ArchiveLoadFailed, ValueError, EOFError, OSError) as exc:
             # zlib/gzip errors surface as OSError or EOFError; the records read so far are kept.
             yield Rejection(source, f"{source}#record {number + 1}", "E-WARC", f"{source}: unreadable WARC after record {number}: {exc}")
+        except Exception as exc:  # noqa: BLE001 - warcio fails on some malformed records with
+            # whatever error its parser meets (AttributeError for a response without WARC-Target-URI).
+            yield Rejection(source, f"{source}#record {number + 1}", "E-WARC",
+                            f"{source}: malformed WARC record after record {number}: {type(exc).__name__}: {exc}", detail=repr(exc))
 
 
 def _charset(content_type: str) -> str:

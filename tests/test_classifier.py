@@ -1,0 +1,188 @@
+"""The learned event-type model beside the rules: the artefact, predictions on clear sentences, the
+combine policy on hand-built events, the threshold, and the rules-only fallback."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from dyad.errors import ConfigError
+from dyad.extract import classifier, extract_text
+from dyad.extract.classifier import NONE, Disagreement, EncoderUnavailable, Prediction, combine
+from dyad.records import Event, Evidence
+from dyad.settings import load_settings, with_overrides
+
+needs_model = pytest.mark.skipif(not classifier.available(), reason="event model encoder not installed")
+
+SENTENCE = "Officials from both countries held talks in Geneva on Monday."
+
+
+def event(type_: str = "CONSULT", confidence: float = 0.5, mode: str | None = "visit") -> Event:
+    sentence = Evidence("text", 0, len(SENTENCE), SENTENCE, "a")
+    return Event(id="", article_id="a", type=type_, status="occurred", evidence=sentence,
+                 trigger=Evidence("text", 35, 40, "talks", "a"), mode=mode, confidence=confidence)
+
+
+def prediction(type_: str, probability: float) -> Prediction:
+    rest = (1 - probability) / 16
+    others = [(label, rest) for label in classifier.PLOVER_TYPES | {NONE} if label != type_]
+    return Prediction(type_, probability, ((type_, probability), *others))
+
+
+# -- artefact and predictions ----------------------------------------------------------------
+
+def test_artefact_holds_weights_labels_temperature_and_report() -> None:
+    model = classifier.load_model_file()
+    assert model.labels[-1] == NONE and set(model.labels[:-1]) == classifier.PLOVER_TYPES
+    assert model.weights.shape == (17, 384) and model.bias.shape == (17,)
+    assert 0.05 <= model.temperature <= 10
+    assert model.report["seed"] and model.report["training_set"]["plover_gold_train"] > 0
+    assert {"rule_keep", "threshold"} <= set(model.report["policy"])
+
+
+@needs_model
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Russian troops shelled the city with artillery, killing five civilians.", "ASSAULT"),
+    ("Thousands of demonstrators marched through the capital demanding the president's resignation.", "PROTEST"),
+    ("The United States imposed new economic sanctions on Iran's oil exports.", "SANCTION"),
+    ("The army withdrew its troops from the disputed border region.", "RETREAT"),
+])
+def test_clear_sentences_get_their_type(sentence: str, expected: str) -> None:
+    [result] = classifier.classify([sentence])
+    assert result.type == expected, result.ranked[:3]
+
+
+@needs_model
+def test_predictions_are_ranked_probabilities() -> None:
+    results = classifier.classify(["The two leaders met in Paris to discuss trade.", "It rained."])
+    assert len(results) == 2 and classifier.classify([]) == []
+    for result in results:
+        probabilities = [p for _, p in result.ranked]
+        assert probabilities == sorted(probabilities, reverse=True)
+        assert abs(sum(probabilities) - 1) < 1e-3 and result.probability == probabilities[0]
+        assert len(result.ranked) == 17
+
+
+@needs_model
+def test_embeddings_are_normalised_and_deterministic() -> None:
+    encoder = classifier._loaded()[0]
+    a = encoder.embed(["The ministers signed an agreement.", "Short."])
+    b = encoder.embed(["Short.", "The ministers signed an agreement."])
+    assert np.allclose(np.linalg.norm(a, axis=1), 1, atol=1e-4)
+    assert np.allclose(a[0], b[1], atol=1e-5)
+
+
+# -- combine policy --------------------------------------------------------------------------
+
+def test_strong_rule_event_keeps_its_type() -> None:
+    events, disagreements = combine([event(confidence=0.95)], prediction("ASSAULT", 0.99), 0.5, rule_keep=0.8)
+    assert events[0].type == "CONSULT" and events[0].mode == "visit"
+    assert disagreements == [Disagreement(SENTENCE, "talks", "CONSULT", 0.95, "ASSAULT", 0.99, "kept_rule")]
+
+
+def test_weak_rule_event_takes_a_confident_model_type() -> None:
+    events, disagreements = combine([event(confidence=0.5)], prediction("AGREE", 0.8), 0.5, rule_keep=0.8)
+    changed = events[0]
+    assert (changed.type, changed.mode, changed.confidence) == ("AGREE", None, 0.8)
+    assert changed.trigger.quote == "talks" and changed.evidence.quote == SENTENCE  # the evidence trail stays
+    assert disagreements[0].action == "replaced" and disagreements[0].rule_type == "CONSULT"
+
+
+def test_threshold_trades_changes_for_caution() -> None:
+    guess = prediction("AGREE", 0.6)
+    assert combine([event()], guess, 0.5, rule_keep=0.8)[0][0].type == "AGREE"
+    kept, disagreements = combine([event()], guess, 0.7, rule_keep=0.8)
+    assert kept[0].type == "CONSULT" and disagreements[0].action == "below_threshold"
+
+
+def test_model_never_deletes_or_adds_events() -> None:
+    kept, disagreements = combine([event()], prediction(NONE, 0.99), 0.5, rule_keep=0.8)
+    assert kept == [event()] and disagreements[0].action == "model_none"
+    assert combine([], prediction("ASSAULT", 0.99), 0.5) == ([], [])
+    assert combine([event()], None, 0.5) == ([event()], [])
+
+
+def test_agreement_and_extensions_are_left_alone() -> None:
+    assert combine([event()], prediction("CONSULT", 0.9), 0.5, rule_keep=0.8) == ([event()], [])
+    appoint = event("APPOINT", confidence=0.3, mode=None)
+    events, disagreements = combine([appoint], prediction("AGREE", 0.9), 0.5, rule_keep=0.8)
+    assert events == [appoint] and disagreements[0].action == "kept_rule"
+
+
+def test_only_the_sentences_top_rule_event_is_compared() -> None:
+    weak, strong = event("REQUEST", confidence=0.4), event("CONSULT", confidence=0.6)
+    events, _ = combine([weak, strong], prediction("AGREE", 0.9), 0.5, rule_keep=0.8)
+    assert [e.type for e in events] == ["REQUEST", "AGREE"]
+
+
+# -- integration and fallback ----------------------------------------------------------------
+
+@pytest.fixture
+def no_encoder(monkeypatch: pytest.MonkeyPatch):
+    """As if onnxruntime were not installed."""
+    classifier._loaded.cache_clear()
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)
+    monkeypatch.setattr(classifier, "_warned", False)
+    yield
+    classifier._loaded.cache_clear()
+
+
+def test_missing_encoder_package_means_rules_only(no_encoder, caplog: pytest.LogCaptureFixture) -> None:
+    with pytest.raises(EncoderUnavailable):
+        classifier.Encoder()
+    text = "Russia and China signed a trade agreement on Monday. Protesters marched in Moscow."
+    with caplog.at_level(logging.WARNING, logger="dyad.extract.classifier"):
+        with_model = extract_text(text, model=True)
+        again = extract_text(text, model=True)
+    assert [e.type for e in with_model.events] == [e.type for e in extract_text(text, model=False).events]
+    assert with_model.events == again.events
+    warnings = [r for r in caplog.records if "rules only" in r.getMessage()]
+    assert len(warnings) == 1  # said once, not per article
+    assert classifier.code_with_model(list(with_model.events)) == (list(with_model.events), [])
+
+
+@needs_model
+def test_extraction_hook_keeps_events_and_their_evidence() -> None:
+    text = "Russia and China signed a trade agreement on Monday. Protesters marched in Moscow."
+    rules = extract_text(text, model=False).events
+    combined = extract_text(text, model=True, model_threshold=0.5).events
+    assert len(rules) == len(combined)
+    assert [(e.trigger, e.evidence, e.actors) for e in rules] == [(e.trigger, e.evidence, e.actors) for e in combined]
+    untouched = extract_text(text, model=True, model_threshold=1.0).events
+    assert [e.type for e in untouched] == [e.type for e in rules]
+
+
+def test_settings_carry_the_model_switch_and_threshold() -> None:
+    settings = load_settings()
+    assert settings.extract_model is True and 0 < settings.model_threshold < 1
+    assert classifier.model_setting(False, 0.3) == (False, 0.3)
+    with pytest.raises(ConfigError):
+        with_overrides(settings, model_threshold=1.5)
+
+
+def test_settings_file_turns_the_model_off(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "dyad.toml"
+    config.write_text("[extract]\nmodel = false\nmodel_threshold = 0.8\n", "utf-8")
+    monkeypatch.setenv("DYAD_CONFIG", str(config))
+    assert classifier.model_setting() == (False, 0.8)
+
+
+def test_classify_command_shows_rules_model_and_combined(tmp_path) -> None:
+    from dyad.serve.cli import main
+
+    text = "Protesters marched in Moscow on Sunday. Russia and China signed a trade agreement."
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "x.db"), "classify", text, "--json"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    import json
+
+    rows = json.loads(result.output)
+    assert [row["sentence"] for row in rows] == ["Protesters marched in Moscow on Sunday.",
+                                                  "Russia and China signed a trade agreement."]
+    assert {"rules", "model", "combined", "disagreements"} <= set(rows[0])
+    plain = CliRunner().invoke(main, ["--db", str(tmp_path / "x.db"), "classify", text], catch_exceptions=False)
+    assert plain.exit_code == 0 and "rules" in plain.output and "combined" in plain.output
