@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 import time
@@ -72,8 +73,11 @@ def load_store_view(db_path: Path) -> dict:
         events = event_records(store.db, EventFilter())
         places = [dict(r) for r in store.db.execute("SELECT * FROM places")]
         figures = [dict(r) for r in store.db.execute("SELECT * FROM figures")]
+        from dyad.store.resolution import project_records
+
+        projects = project_records(store.db)
     return {"articles": articles, "by_id": by_id, "actors": actors, "mentions": mentions, "events": events,
-            "places": places, "figures": figures}
+            "places": places, "figures": figures, "projects": projects}
 
 
 def _actor_names(summary) -> set[str]:  # noqa: ANN001
@@ -150,10 +154,34 @@ def check_places(score: Score, gold: dict, view: dict) -> None:
                   f"got {[(p['name'], p['country']) for p in hits][:3]}")
 
 
+def _name_key(name: str) -> str:
+    """A project name for comparison: folded, dashes without the spaces around them."""
+    return re.sub(r"\s*[–—-]\s*", "-", _fold(name))
+
+
 def check_projects(score: Score, gold: dict, view: dict) -> None:
-    # Projects as first-class entities are not built yet: counted, and counted as missing.
+    """Each gold project is one project with all its names, mentioned in the listed articles,
+    with each listed status update quoted from its article."""
     for project in gold.get("projects", []):
-        score.add("projects", project["name"], False, "projects are not extracted yet")
+        names = [project["name"], *project.get("aliases", [])]
+        owners = {}
+        for record in view["projects"]:
+            known = {_name_key(n) for n in [record["name"], *record["aliases"]]}
+            for name in names:
+                if _name_key(name) in known:
+                    owners[name] = record
+        found = next(iter(owners.values()), None)
+        label = project["name"]
+        score.add("projects", f"{label} = {' = '.join(names[1:])}", len(owners) == len(names) and len({id(r) for r in owners.values()}) == 1,
+                  f"found as: {sorted((n, r['id']) for n, r in owners.items())}")
+        seen = {view["by_id"].get(m["article_id"], "?") for m in found["mentioned_in"]} if found else set()
+        if "mentioned_in" in project:
+            score.add("projects", f"{label} mentioned in {project['mentioned_in']}", set(project["mentioned_in"]) <= seen,
+                      f"seen in {sorted(seen)}")
+        for update in project.get("status_updates", []):
+            quotes = [u["quote"] for u in (found["status_updates"] if found else []) if view["by_id"].get(u["article_id"]) == update["article"]]
+            score.add("projects", f"{label} status in {update['article']}: {update['quote']!r}",
+                      any(_fold(update["quote"]) in _fold(q) for q in quotes), f"got {quotes}")
 
 
 def _side_matches(participants: list[dict], names: list[str] | None, countries: list[str] | None, view: dict) -> bool:

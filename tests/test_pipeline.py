@@ -18,6 +18,9 @@ GOLDEN = [
     ("resolve.versions", ("articles", "store"), ("article_versions",)),
     ("store", ("article_versions", "mentions", "actors", "places", "times", "figures", "events", "rejections"), ("store",)),
     ("resolve.actors", ("store",), ("actor_merges",)),
+    ("resolve.events", ("store", "actor_merges"), ("event_clusters", "event_links")),
+    ("resolve.projects", ("store",), ("projects", "project_events")),
+    ("resolve.stories", ("store", "event_clusters", "projects"), ("stories",)),
     ("serve", ("store",), ()),
 ]
 

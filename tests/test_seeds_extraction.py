@@ -1,5 +1,5 @@
 """Golden test of extraction: the five seeds through the whole path, scored against every fact of
-their gold file (people, aliases, places, events, figures, must-nots), and every stored quote
+their gold file (people, aliases, places, projects, events, figures, must-nots), and every stored quote
 checked against the text at its span."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ _spec.loader.exec_module(seeds_gold)
 
 # Facts that must hold, by section; the events floor is the count reached when it was last
 # raised (see benchmarks/results/seeds_gold.md) — lower it only on purpose.
-ALL_OF = ("articles", "must_not", "people", "aliases", "places", "figures")
+ALL_OF = ("articles", "must_not", "people", "aliases", "places", "projects", "figures")
 EVENTS_FLOOR = 11
 
 
@@ -63,6 +63,7 @@ def store_db(tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Connection:
     ("events", ("trigger_start", "trigger_end", "trigger_quote")),
     ("events", ("date_start", "date_end", "date_quote")),
     ("events", ("place_start", "place_end", "place_quote")),
+    ("project_mentions", ("start", "end", "quote")), ("project_updates", ("start", "end", "quote")),
 ])
 def test_seeds_extraction_every_quote_is_the_text_at_its_span(store_db: sqlite3.Connection, table: str,
                                                               columns: tuple[str, str, str]) -> None:

@@ -66,6 +66,7 @@ def extract_stored(store: Store, *, settings: Settings | None = None, force: boo
     if batch:
         counts.add(store.write_batch(None, batch))
     store.resolve_actors()
+    store.resolve_across_articles()
     return counts
 
 
@@ -93,5 +94,6 @@ def ingest(paths: Iterable[Path | str], *, store: Store, settings: Settings | No
         report.counts.add(store.write_batch(report.run_id, batch))
     if settings.extract:
         store.resolve_actors()
+        store.resolve_across_articles()
     store.finish_run(report.run_id, report.counts)
     return report

@@ -226,13 +226,14 @@ def export() -> None:
 @click.pass_context
 @_fail_cleanly
 def export_events_command(ctx: click.Context, fmt: str, output: Path | None) -> None:
-    """Events with type, mode, context, status, actors and recipients (id, name, country, sector),
-    date (value, granularity, basis), location, figures and evidence."""
+    """Events, one per real-world event (reports across articles clustered), with type, mode,
+    context, status, actors and recipients (id, name, country, sector), date (value,
+    granularity, basis), location, figures, the evidence of every report, and its sources."""
     from dyad.serve.export import plover_record
-    from dyad.store.extraction import EventFilter, event_records
+    from dyad.store.resolution import event_cluster_records
 
     with open_store(settings=_settings(ctx), readonly=True) as store:
-        records = event_records(store.db, EventFilter())
+        records = event_cluster_records(store.db)
     lines = (json.dumps(plover_record(r) if fmt == "plover" else r, ensure_ascii=False) for r in records)
     _write_lines(lines, output, f"{len(records)} events")
 
@@ -413,7 +414,8 @@ def _print_event(record: dict) -> None:
     when = f"{date['value']} ({date['granularity']}, {date['basis']})" if date else "undated"
     place = f" @ {record['location']['name']}" if record["location"] else ""
     mode = f"/{record['mode']}" if record["mode"] else ""
-    click.echo(f"{when:<42} {record['type']}{mode:<12} {record['status']:<9} {names('actors')} → {names('recipients')}{place}")
+    sources = f"  [{len(record['sources'])} source{'s' * (len(record['sources']) != 1)}]" if "sources" in record else ""
+    click.echo(f"{when:<42} {record['type']}{mode:<12} {record['status']:<9} {names('actors')} → {names('recipients')}{place}{sources}")
     trigger = next(e for e in record["evidence"] if e["field"] == "trigger")
     click.echo(f"    “{record['evidence'][0]['quote'][:160]}”  [{record['article_id'][:12]} {trigger['start']}:{trigger['end']}]")
 
@@ -425,16 +427,20 @@ def _print_event(record: dict) -> None:
 @click.option("--status", type=click.Choice(["occurred", "ongoing", "planned", "proposed", "denied", "hypothetical"]))
 @click.option("--since", help="Events dated on or after this ISO date.")
 @click.option("--until", help="Events dated on or before this ISO date.")
+@click.option("--unclustered", is_flag=True, help="Every report on its own, as extracted, instead of one line per event.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line (the export format).")
 @click.pass_context
 @_fail_cleanly
 def events(ctx: click.Context, actor: str | None, pair: tuple[str, str] | None, event_type: str | None,
-           status: str | None, since: str | None, until: str | None, as_json: bool) -> None:
-    """Events by date: type, mode, status, actors → recipients, place, and the sentence that says so."""
+           status: str | None, since: str | None, until: str | None, unclustered: bool, as_json: bool) -> None:
+    """Events by date, one per real-world event with the number of articles that report it:
+    type, mode, status, actors → recipients, place, and the sentence that says so."""
     from dyad.store.extraction import event_records
+    from dyad.store.resolution import event_cluster_records
 
+    where = _event_filter(actor, pair or None, event_type, status, since, until)
     with open_store(settings=_settings(ctx), readonly=True) as store:
-        records = event_records(store.db, _event_filter(actor, pair or None, event_type, status, since, until))
+        records = event_records(store.db, where) if unclustered else event_cluster_records(store.db, where)
     for record in records:
         if as_json:
             click.echo(json.dumps(record, ensure_ascii=False))
@@ -470,20 +476,141 @@ def timeline(ctx: click.Context, actors_: tuple[str, ...]) -> None:
 
 
 @main.command()
-@click.option("--undo", "undo_id", type=int, help="Undo the merge with this number; it will not be made again.")
+@click.option("--undo", "undo_id", help="Undo the merge with this number (N for people, eN for events and projects); "
+                                        "it will not be made again.")
 @click.pass_context
 @_fail_cleanly
-def merges(ctx: click.Context, undo_id: int | None) -> None:
-    """Cross-article merges of actors (two spellings of one person): the rule and what it compared."""
+def merges(ctx: click.Context, undo_id: str | None) -> None:
+    """Cross-article merges: two spellings of one person, reports of one event (eN), names of
+    one project (eN), each with the rule and what it compared."""
     with open_store(settings=_settings(ctx), readonly=undo_id is None) as store:
         if undo_id is not None:
-            store.undo_merge(undo_id)
+            number = undo_id.removeprefix("e")
+            if not number.isdigit():
+                raise click.UsageError(f"--undo takes a merge number as 'dyad merges' lists it (12 or e12), not {undo_id!r}")
+            (store.undo_resolution_merge if undo_id.startswith("e") else store.undo_merge)(int(number))
             console.print(f"merge {undo_id} undone", highlight=False)
             return
-        rows = store.merges()
+        rows, resolved = store.merges(), store.resolution_merges()
     for row in rows:
         state = f"undone {row['undone_at']}" if row["undone_at"] else "active"
         evidence = row["evidence"]
         click.echo(f"{row['id']:>4}  {row['from_id']} → {row['into_id']}  {row['rule']} score {row['score']}  [{state}]"
                    f"  names {evidence.get('names')}, shared {evidence.get('shared_titles')}")
-    console.print(f"{len(rows)} merges", highlight=False)
+    for row in resolved:
+        state = f"undone {row['undone_at']}" if row["undone_at"] else "active"
+        click.echo(f"{'e' + str(row['id']):>4}  {row['kind']} {row['from_id']} → {row['into_id']}  {row['rule']} score {row['score']:.3f}"
+                   f"  [{state}]\n        “{_fit(row['from_text'] or '', 90).rstrip()}”\n      = “{_fit(row['into_text'] or '', 90).rstrip()}”")
+    console.print(f"{len(rows) + len(resolved)} merges", highlight=False)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_context
+@_fail_cleanly
+def projects(ctx: click.Context, as_json: bool) -> None:
+    """Named projects (railways, pipelines, corridors, programmes...) with their other names, the
+    places they connect, the articles that mention them and their status over time."""
+    from dyad.store.resolution import project_records
+
+    with open_store(settings=_settings(ctx), readonly=True) as store:
+        records = project_records(store.db)
+    for record in records:
+        if as_json:
+            click.echo(json.dumps(record, ensure_ascii=False))
+            continue
+        aliases = f"  aka {', '.join(record['aliases'])}" if record["aliases"] else ""
+        places = ", ".join(p["name"] for p in record["places"]) or "—"
+        articles = len({m["article_id"] for m in record["mentioned_in"]})
+        click.echo(f"{record['name']}  ({record['kind']}){aliases}\n    places: {places}; mentioned in {articles} articles,"
+                   f" {len(record['events'])} events")
+        for update in record["status_updates"]:
+            click.echo(f"    {update['date'] or 'undated':<10} {update['status']:<12} “{update['quote']}”  [{update['article_id'][:12]}]")
+    if not as_json:
+        console.print(f"{len(records)} projects", highlight=False)
+
+
+@main.command()
+@click.option("--as-of", help="Judge due dates on this ISO date (default: the latest publication date in the store).")
+@click.option("--state", type=click.Choice(["due", "met", "overdue", "open"]), help="Only commitments in this state.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_context
+@_fail_cleanly
+def commitments(ctx: click.Context, as_of: str | None, state: str | None, as_json: bool) -> None:
+    """Planned and proposed events with their due date: met (a later report says it happened),
+    overdue, due, or open (no date set), and the project they belong to."""
+    from dyad.store.resolution import commitments as find_commitments
+
+    with open_store(settings=_settings(ctx), readonly=True) as store:
+        records = [r for r in find_commitments(store.db, as_of) if state is None or r["state"] == state]
+    for record in records:
+        if as_json:
+            click.echo(json.dumps(record, ensure_ascii=False))
+            continue
+        due = f"due {record['due']['value']}" if record["due"] else "no due date"
+        project = f"  project: {', '.join(p['name'] for p in record['projects'])}" if record["projects"] else ""
+        met = f"  met by {', '.join(record['fulfilled_by'])}" if record["fulfilled_by"] else ""
+        click.echo(f"{record['state']:<8} {due:<18} {record['type']:<8} {', '.join(p['name'] for p in record['actors']) or '—'}"
+                   f" → {', '.join(p['name'] for p in record['recipients']) or '—'}{project}{met}")
+        click.echo(f"    “{_fit(record['evidence'][0]['quote'], 150).rstrip()}”  [{record['article_id'][:12]}]")
+    if not as_json:
+        as_of_text = records[0]["as_of"] if records else as_of or "—"
+        console.print(f"{len(records)} commitments as of {as_of_text}", highlight=False)
+
+
+@main.command()
+@click.option("--min-articles", type=click.IntRange(min=1), default=1, show_default=True, help="Only stories with at least this many articles.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_context
+@_fail_cleanly
+def stories(ctx: click.Context, min_articles: int, as_json: bool) -> None:
+    """Articles grouped into stories (one developing situation: the same events, projects or
+    people within a month), the largest first, with what links them."""
+    from dyad.store.resolution import story_records
+
+    with open_store(settings=_settings(ctx), readonly=True) as store:
+        records = story_records(store.db, min_articles=min_articles)
+    for record in records:
+        if as_json:
+            click.echo(json.dumps(record, ensure_ascii=False))
+            continue
+        period = " – ".join(dict.fromkeys(filter(None, (record["first_date"], record["last_date"])))) or "undated"
+        click.echo(f"{record['id']}  {len(record['articles'])} articles  {period}  {record['title']}")
+        for article in record["articles"]:
+            click.echo(f"    {article['article_id'][:12]}  {article['date'] or '—':<10}  {article['outlet'] or '—':<18}"
+                       f"  {article['title'] or Path(article['path']).name}")
+        for link in record["links"]:
+            click.echo(f"    linked by {link['by']}: {link['ref']}")
+    if not as_json:
+        console.print(f"{len(records)} stories", highlight=False)
+
+
+@main.command("classify")
+@click.argument("text")
+@click.option("--threshold", type=click.FloatRange(0, 1), help="Model probability needed to change a rule event's type (default: [extract] model_threshold).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON list: per sentence, rules, model, combined, disagreements.")
+@_fail_cleanly
+def classify(text: str, threshold: float | None, as_json: bool) -> None:
+    """Debug view of event coding: per sentence of TEXT, the rule events, the learned model's
+    prediction and the combined result, with their disagreements."""
+    from dyad.extract.classifier import available, debug_text
+
+    rows = debug_text(text, threshold)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if not available():
+        console.print("[yellow]event model unavailable: rules only[/]", highlight=False)
+    for row in rows:
+        console.print(f"[bold]{escape(row['sentence'])}[/]", highlight=False)
+        rules = ", ".join(f"{e['type']} {e['confidence']:.2f} '{escape(e['trigger'])}'" for e in row["rules"]) or "none"
+        console.print(f"  rules:    {rules}", highlight=False)
+        model = row["model"]
+        if model is not None:
+            ranked = ", ".join(f"{label} {p:.2f}" for label, p in model["ranked"])
+            console.print(f"  model:    {model['type']} {model['probability']:.2f}  ({escape(ranked)})", highlight=False)
+        combined = ", ".join(f"{e['type']} {e['confidence']:.2f}" for e in row["combined"]) or "none"
+        console.print(f"  combined: {combined}", highlight=False)
+        for d in row["disagreements"]:
+            console.print(f"  [yellow]disagree[/]: rule {d['rule_type']} {d['rule_confidence']:.2f} vs model "
+                          f"{d['model_type']} {d['model_probability']:.2f}: {d['action']}", highlight=False)

@@ -133,7 +133,8 @@ def actor_record(summary) -> dict:  # noqa: ANN001 - dyad.store.extraction.Actor
 
 def plover_record(event: dict) -> dict:
     """An event in the PLOVER/POLECAT JSON shape (field names as in the PLOVER gold data and
-    POLECAT releases), with dyad's status, date granularity and evidence kept as extra fields."""
+    POLECAT releases), with dyad's status, date granularity and evidence kept as extra fields;
+    a clustered event also keeps its reports (``event_ids``) and the articles of each (``sources``)."""
     def party(p: dict) -> dict:
         return {"actorText": p["evidence"]["quote"], "code": p["country"], "sector": p["sector"], "name": p["name"], "id": p["id"]}
 
@@ -159,4 +160,5 @@ def plover_record(event: dict) -> dict:
         "status": event["status"],
         "confidence": event["confidence"],
         "evidence": event["evidence"],
+        **({"event_ids": event["members"], "sources": event["sources"]} if "members" in event else {}),
     }

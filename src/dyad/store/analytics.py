@@ -34,6 +34,15 @@ TABLES = {
     "event_participants": "SELECT * FROM event_participants",
     "figures": "SELECT * FROM figures",
     "actor_merges": "SELECT * FROM actor_merges",
+    "resolution_merges": "SELECT * FROM resolution_merges",
+    "event_clusters": "SELECT * FROM event_clusters",
+    "event_links": "SELECT * FROM event_links",
+    "projects": "SELECT * FROM projects",
+    "project_mentions": "SELECT * FROM project_mentions",
+    "project_updates": "SELECT * FROM project_updates",
+    "project_events": "SELECT * FROM project_events",
+    "stories": "SELECT * FROM stories",
+    "story_articles": "SELECT * FROM story_articles",
 }
 
 

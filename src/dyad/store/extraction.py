@@ -225,6 +225,18 @@ def event_records(db: sqlite3.Connection, where: EventFilter = EventFilter()) ->
     return records
 
 
+def event_records_by_id(db: sqlite3.Connection, ids: list[str]) -> dict[str, dict]:
+    """The events with these ids, as ``event_records`` makes them."""
+    records = {}
+    for start in range(0, len(ids), 500):  # SQLite limits the number of parameters
+        chunk = ids[start:start + 500]
+        rows = db.execute(
+            "SELECT e.*, a.outlet, a.title AS article_title, a.source FROM events e JOIN articles a ON a.id = e.article_id"
+            f" WHERE e.id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+        records.update((row["id"], _event_record(db, row)) for row in rows)
+    return records
+
+
 def _side_has(record: dict, ids: set[str]) -> bool:
     return any(p["raw_id"] in ids or p["country"] in ids for p in record["actors"] + record["recipients"])
 

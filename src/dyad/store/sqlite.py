@@ -157,14 +157,44 @@ class Store:
         with self._transaction():
             return resolve_people(self.db)
 
+    def resolve_across_articles(self) -> None:
+        """Cluster reports of one event, link plans to their fulfilment, link project names and
+        group articles into stories (dyad.resolve.events, .projects, .stories)."""
+        with self._transaction():
+            self._resolve_across_articles()
+
+    def _resolve_across_articles(self) -> None:
+        from dyad.resolve.events import resolve_events
+        from dyad.resolve.projects import resolve_projects
+        from dyad.resolve.stories import resolve_stories
+
+        resolve_events(self.db)
+        resolve_projects(self.db)
+        resolve_stories(self.db)
+
+    def resolution_merges(self) -> list[dict]:
+        from dyad.store.resolution import resolution_merges
+
+        return resolution_merges(self.db)
+
+    def undo_resolution_merge(self, merge_id: int) -> None:
+        """Undo an event or project merge; the resolution is redone without it."""
+        from dyad.store.resolution import undo_resolution_merge
+
+        with self._transaction():
+            undo_resolution_merge(self.db, merge_id)
+            self._resolve_across_articles()
+
     def merges(self) -> list[dict]:
         return [dict(r) | {"evidence": json.loads(r["evidence"])} for r in self.db.execute("SELECT * FROM actor_merges ORDER BY id")]
 
     def undo_merge(self, merge_id: int) -> None:
+        """Undo a merge of two people; events are clustered again with the two apart."""
         with self._transaction():
             if self.db.execute("UPDATE actor_merges SET undone_at = ? WHERE id = ? AND undone_at IS NULL",
                                (_now(), merge_id)).rowcount == 0:
                 raise NotFoundError(f"[S010] no active merge {merge_id}; 'dyad merges' lists them")
+            self._resolve_across_articles()
 
     def has_extraction(self, article_id: str) -> bool:
         """Whether the article's extraction by the current extractor is stored."""
