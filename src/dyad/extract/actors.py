@@ -41,6 +41,8 @@ IGO_MARKERS = re.compile(r"\b(?:UN|U\.N\.|United Nations|NATO|OSCE|SCO|CSTO|CIS|
 # Words that make an organisation a news medium (PLOVER sector MED), not a government body.
 MEDIA_WORDS = frozenset({"news", "times", "press", "media", "tv", "television", "radio", "post", "herald",
                          "gazette", "tribune", "journal", "broadcasting", "newspaper"})
+_DATE_LIKE = re.compile(r"(?:on\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:,?\s+\d{4})?"
+                        r"|\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?(?:\s+\d{4})?", re.IGNORECASE)
 PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -231,6 +233,8 @@ def _is_country_name(text: str) -> bool:
 def read_organisation(state: ArticleActors, doc: Doc, offset: int, entity: Span) -> None:
     """An ORG entity: a regime name, an IGO, or a body of a government named with its country."""
     text = _strip_possessive(_strip_article(entity.text))
+    if _DATE_LIKE.fullmatch(text) or not any(t.is_alpha for t in entity):
+        return  # "May 15" misread as an organisation
     start = entity.start_char + entity.text.find(text)
     evidence = state.evidence(doc, offset, start, start + len(text))
     if misread_title(entity) and not any(t.lower_ in GOVERNMENT_BODY_WORDS for t in entity):
