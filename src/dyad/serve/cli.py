@@ -455,16 +455,16 @@ def events(ctx: click.Context, actor: str | None, pair: tuple[str, str] | None, 
 @click.pass_context
 @_fail_cleanly
 def timeline(ctx: click.Context, actors_: tuple[str, ...]) -> None:
-    """The events of one actor, or between two, in date order (actors by id, name, alias or
-    country code: 'dyad timeline KAZ AFG')."""
-    from dyad.store.extraction import event_records
+    """The events of one actor, or between two, in date order, one per real-world event (actors
+    by id, name, alias or country code: 'dyad timeline KAZ AFG')."""
+    from dyad.store.resolution import event_cluster_records
 
     if len(actors_) > 2:
         raise click.UsageError("give one actor, or two for a dyad")
     where = _event_filter(actors_[0] if len(actors_) == 1 else None, tuple(actors_) if len(actors_) == 2 else None,
                           None, None, None, None)
     with open_store(settings=_settings(ctx), readonly=True) as store:
-        records = event_records(store.db, where)
+        records = event_cluster_records(store.db, where)
     month = None
     for record in records:
         value = record["date"]["value"] if record["date"] else "undated"
