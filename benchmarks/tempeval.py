@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import sys
 import time
 import xml.etree.ElementTree as ET
@@ -275,14 +276,30 @@ def _plain_date(value: str) -> bool:
 
 
 def _frequent_errors(documents: list[dict[str, Any]], name: str, top: int = 25) -> list[dict[str, Any]]:
-    """The most frequent (gold text, gold value, system value) disagreements, to read, not to tune on."""
+    """Where dyad's values disagree most often, by the gold TIMEX3 type and dyad's granularity,
+    each with a few places (document, character offset) to read in the data itself: the results
+    hold no text or value of the gold data."""
     errors: Counter = Counter()
+    places: dict[tuple[str, str], list[str]] = {}
     for doc in documents:
         for g, s in _pairs(doc["gold"], doc[name]):
             if not _same_value(g["value"], s["value"]):
-                errors[(g["text"], g["value"], s["text"], s["value"])] += 1
-    return [{"gold_text": gt, "gold_value": gv, "system_text": st, "system_value": sv, "count": n}
-            for (gt, gv, st, sv), n in errors.most_common(top)]
+                key = (g["type"], _granularity(s["value"]))
+                errors[key] += 1
+                places.setdefault(key, []).append(f"{doc['corpus']}/{doc['name']}@{g['start']}")
+    return [{"gold_type": gold_type, "dyad_granularity": granularity, "count": n, "examples": places[(gold_type, granularity)][:5]}
+            for (gold_type, granularity), n in errors.most_common(top)]
+
+
+def _granularity(value: str | None) -> str:
+    """The shape of a TIMEX3 value: day, month, year, week, quarter, duration, present, other."""
+    if not value:
+        return "none"
+    for pattern, shape in ((r"\d{4}-\d{2}-\d{2}", "day"), (r"\d{4}-\d{2}", "month"), (r"\d{4}-W\d{2}", "week"),
+                           (r"\d{4}-Q\d", "quarter"), (r"\d{4}", "year"), (r"P.*", "duration"), (r"PRESENT_REF|PAST_REF|FUTURE_REF", "relative")):
+        if re.fullmatch(pattern, value):
+            return shape
+    return "other"
 
 
 def _markdown(results: dict[str, Any]) -> str:
