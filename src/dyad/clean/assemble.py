@@ -33,6 +33,15 @@ def article_id(document: Document) -> str:
     return digest.hexdigest()[:16]
 
 
+def paragraph_spans(paragraphs: list[str], ident: str) -> tuple[Evidence, ...]:
+    """Where each paragraph stands in the clean text (the paragraphs joined by PARAGRAPH_SEPARATOR)."""
+    spans, offset = [], 0
+    for paragraph in paragraphs:
+        spans.append(Evidence("text", offset, offset + len(paragraph), paragraph, ident))
+        offset += len(paragraph) + len(PARAGRAPH_SEPARATOR)
+    return tuple(spans)
+
+
 def assemble_article(document: Document, cleaned: CleanResult, *, min_body_chars: int) -> Article | Rejection:
     if any(block.reason == TOO_LARGE for block in cleaned.removed):
         return Rejection(document.source, document.locator, "E-TOO-LARGE",
@@ -43,10 +52,7 @@ def assemble_article(document: Document, cleaned: CleanResult, *, min_body_chars
     if len(text) < min_body_chars:
         return Rejection(document.source, document.locator, "E-NO-BODY", f"{document.locator}: no article body found ({len(text)} characters of text after cleaning; setting clean.min_body_chars={min_body_chars})")
     ident = article_id(document)
-    spans, offset = [], 0
-    for paragraph in paragraphs:
-        spans.append(Evidence("text", offset, offset + len(paragraph), paragraph, ident))
-        offset += len(paragraph) + len(PARAGRAPH_SEPARATOR)
+    spans = paragraph_spans(paragraphs, ident)
     metadata = {name: _with_article(getattr(cleaned, name), ident) for name in METADATA_FIELDS}
     metadata.update(_given_metadata(document, metadata))
     return Article(
@@ -57,7 +63,7 @@ def assemble_article(document: Document, cleaned: CleanResult, *, min_body_chars
         kind=document.kind,
         raw=document.content,
         text=text,
-        paragraphs=tuple(spans),
+        paragraphs=spans,
         removed=cleaned.removed,
         **metadata,
     )

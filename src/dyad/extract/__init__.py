@@ -66,19 +66,16 @@ def extract_text(text: str, published: str | None = None, nlp: Language | None =
                  model: bool | None = None, model_threshold: float | None = None) -> Extraction:
     """Extraction over a bare text (paragraphs separated by blank lines), for quick use and for
     scoring on gold sentences."""
-    from dyad.clean.assemble import PARAGRAPH_SEPARATOR
+    from dyad.clean.assemble import PARAGRAPH_SEPARATOR, paragraph_spans
     from dyad.clean.textmeta import read_dateline
     from dyad.records import MetaValue, Paragraph
 
     paragraphs = [p.strip() for p in text.split(PARAGRAPH_SEPARATOR) if p.strip()]
     body = PARAGRAPH_SEPARATOR.join(paragraphs)
-    spans, offset = [], 0
-    for paragraph in paragraphs:
-        spans.append(Evidence("text", offset, offset + len(paragraph), paragraph, "text"))
-        offset += len(paragraph) + len(PARAGRAPH_SEPARATOR)
+    spans = paragraph_spans(paragraphs, "text")
     dateline = read_dateline(body, [Paragraph(p.quote, p.start, p.end) for p in spans])
     article = Article(id="text", key="text", source="text", locator="text", kind="text", raw=body, text=body,
-                      paragraphs=tuple(spans), dateline=dateline,
+                      paragraphs=spans, dateline=dateline,
                       published=MetaValue(published, "given", 1.0) if published else None)
     return extract_article(article, nlp, model, model_threshold)
 

@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Span, Token
 from dyad.extract import gazetteer
 from dyad.extract.titles import TITLE_HEADS, is_head, leads_to_name, misread_title, split_titles, title_after, title_before
 from dyad.records import Actor, Evidence, Mention, Role
+from dyad.resolve.actors import title_key
 
 # Nouns that stand for a government when led by a demonym or a country's possessive.
 GOVERNMENT_NOUNS = frozenset({"government", "authorities", "side", "officials", "leadership", "administration",
@@ -121,8 +122,8 @@ class ArticleActors:
 def _merge_roles(existing: tuple[Role, ...], new: Iterable[Role]) -> tuple[Role, ...]:
     roles = list(existing)
     for role in new:
-        key = normalise_title(role.title)
-        same = next((i for i, r in enumerate(roles) if normalise_title(r.title) == key), None)
+        key = title_key(role.title)
+        same = next((i for i, r in enumerate(roles) if title_key(r.title) == key), None)
         if same is None:
             roles.append(role)
         else:
@@ -145,10 +146,6 @@ def title_sector(title: str) -> str | None:
             if sector:
                 return sector
     return None
-
-
-def normalise_title(title: str) -> str:
-    return " ".join(title.casefold().replace("’", "'").split())
 
 
 # --- countries, governments, collectives -------------------------------------------------------

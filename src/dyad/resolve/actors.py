@@ -48,7 +48,8 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
 
 
-def _title_key(title: str) -> str:
+def title_key(title: str) -> str:
+    """A title as compared everywhere: case, accents, apostrophes and spacing ignored."""
     return " ".join(_fold(title).replace("’", "'").split())
 
 
@@ -102,7 +103,7 @@ def load_people(db: sqlite3.Connection) -> list[Person]:
         " FROM actors a WHERE a.kind = 'person'").fetchall()
     people = []
     for row in rows:
-        titles = frozenset(_title_key(r[0]) for r in db.execute("SELECT title FROM roles WHERE actor_id = ?", (row[0],)))
+        titles = frozenset(title_key(r[0]) for r in db.execute("SELECT title FROM roles WHERE actor_id = ?", (row[0],)))
         people.append(Person(row[0], row[1], row[2], titles, row[3]))
     return people
 

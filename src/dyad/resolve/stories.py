@@ -98,7 +98,6 @@ def _windowed_pairs(members: list[ArticleKeys], *, undated_too: bool):  # noqa: 
 
 def group_stories(articles: list[ArticleKeys]) -> list[Story]:
     """Articles in stories: the connected components of ``story_links``; every article is in one."""
-    by_id = {a.id: a for a in articles}
     parent = {a.id: a.id for a in articles}
 
     def find(x: str) -> str:

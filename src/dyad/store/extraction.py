@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from dyad.records import Actor, Event, Extraction, Figure, Role
+from dyad.resolve.actors import title_key
 
 EXTRACTOR_VERSION = "dyad.extract.v1"
 _PER_ARTICLE = ("actor_mentions", "roles", "places", "figures")
@@ -157,7 +158,7 @@ def _dedupe_roles(roles: tuple[Role, ...]) -> tuple[Role, ...]:
     """One entry per title; its period is the widest the articles state, evidence of the first."""
     merged: dict[str, Role] = {}
     for role in roles:
-        key = " ".join(role.title.casefold().replace("’", "'").split())
+        key = title_key(role.title)
         known = merged.get(key)
         if known is None:
             merged[key] = role
