@@ -25,6 +25,10 @@ class Settings:
     extract: bool
     extract_model: bool = True
     model_threshold: float = 0.4
+    serve_host: str = "127.0.0.1"
+    serve_port: int = 8765
+    serve_max_body_bytes: int = 65_536
+    serve_mutations_per_minute: int = 30
 
 
 def _merge(base: dict, override: dict, where: str) -> dict:
@@ -54,13 +58,13 @@ def load_settings(config: Path | None = None, **overrides: object) -> Settings:
         values = _merge(values, user, "")
     store, ingest, clean = values["store"], values["ingest"], values["clean"]
     try:
-        settings = _from_tables(store, ingest, clean, values["extract"])
+        settings = _from_tables(store, ingest, clean, values["extract"], values["serve"])
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"[C007] a setting has the wrong type: {exc}") from exc
     return with_overrides(settings, **overrides)
 
 
-def _from_tables(store: dict, ingest: dict, clean: dict, extract: dict) -> Settings:
+def _from_tables(store: dict, ingest: dict, clean: dict, extract: dict, serve: dict) -> Settings:
     return Settings(
         db_path=Path(os.environ.get("DYAD_DB") or store["path"]),
         busy_timeout=float(store["busy_timeout"]),
@@ -73,6 +77,10 @@ def _from_tables(store: dict, ingest: dict, clean: dict, extract: dict) -> Setti
         extract=bool(extract["enabled"]),
         extract_model=bool(extract["model"]),
         model_threshold=float(extract["model_threshold"]),
+        serve_host=str(serve["host"]),
+        serve_port=int(serve["port"]),
+        serve_max_body_bytes=int(serve["max_body_bytes"]),
+        serve_mutations_per_minute=int(serve["mutations_per_minute"]),
     )
 
 
@@ -91,6 +99,8 @@ def with_overrides(settings: Settings, **overrides: object) -> Settings:
         raise ConfigError(f"[C006] unknown encoding '{settings.encoding}'; try utf-8, cp1252 or latin-1") from None
     if settings.batch_size < 1 or settings.max_bytes < 1:
         raise ConfigError("[C005] batch_size and max_bytes must be positive")
+    if settings.serve_max_body_bytes < 1 or settings.serve_mutations_per_minute < 1 or not 0 < settings.serve_port < 65536:
+        raise ConfigError("[C009] serve.max_body_bytes and serve.mutations_per_minute must be positive, serve.port 1..65535")
     if not 0.0 <= settings.model_threshold <= 1.0:
         raise ConfigError("[C008] extract.model_threshold must be between 0 and 1")
     return settings
