@@ -24,3 +24,9 @@ class NotFoundError(DyadError):
     """A requested article or record does not exist."""
 
     exit_code = 5
+
+
+class ValidationError(DyadError):
+    """A caller's input is invalid (an analyst's review naming an unknown type, a malformed date...)."""
+
+    exit_code = 2

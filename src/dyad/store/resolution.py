@@ -75,6 +75,9 @@ def write_event_resolution(db: sqlite3.Connection, clusters: dict[str, str], joi
     db.execute("DELETE FROM event_links")
     db.executemany("INSERT INTO event_links (from_cluster, to_cluster, kind, rule, score, evidence) VALUES (?, ?, 'fulfils', ?, ?, ?)",
                    [(link.planned, link.fulfilled_by, link.evidence["rule"], link.score, json.dumps(link.evidence)) for link in links])
+    from dyad.store.event_index import rebuild
+
+    rebuild(db)  # the workbench's read model follows the clusters
 
 
 def event_cluster_records(db: sqlite3.Connection, where: EventFilter = EventFilter()) -> list[dict]:
