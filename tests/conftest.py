@@ -76,3 +76,26 @@ def news_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with open_store(db) as store:
         ingest([write_corpus(folder)], store=store, settings=load_settings(db_path=db))
     return db
+
+
+@pytest.fixture(scope="session")
+def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store with the seed articles ingested (extracted, resolved). Read it only; copy it
+    (``copy_store``) to change it."""
+    from dyad.api import ingest, open_store
+    from dyad.settings import load_settings
+
+    db = tmp_path_factory.mktemp("seeds") / "seeds.db"
+    with open_store(db) as store:
+        ingest([SEEDS], store=store, settings=load_settings(db_path=db))
+    return db
+
+
+def copy_store(source: Path, target: Path) -> Path:
+    """A consistent copy of a store (SQLite's backup API, so a WAL not yet checkpointed comes too)."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+    return target

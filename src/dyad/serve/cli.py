@@ -46,14 +46,15 @@ def _fail_cleanly(command: Callable) -> Callable:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="DYAD_DB",
-              help="Store file (SQLite). Default: $DYAD_DB, else store.path in the config (dyad.db).")
+@click.option("--db", type=click.Path(dir_okay=False), envvar="DYAD_DB",
+              help="Store: a SQLite file, or a PostgreSQL URL (postgresql://user@host/db). Default: $DYAD_DB,"
+                   " else store.path in the config (dyad.db).")
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path), envvar="DYAD_CONFIG",
               help="TOML file overriding the defaults per key (see dyad/defaults.toml).")
 @click.version_option(package_name="dyad")
 @click.pass_context
 @_fail_cleanly
-def main(ctx: click.Context, db: Path | None, config: Path | None) -> None:
+def main(ctx: click.Context, db: str | None, config: Path | None) -> None:
     """dyad: news about relations between states, as a sourced, queryable record.
 
     \b
@@ -96,7 +97,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], max_bytes: int | None, e
                             on_file=lambda name: progress.update(task, advance=1, description=Path(name).name[:40]))
     counts = report.counts
     if not quiet:
-        console.print(f"{settings.db_path}: {counts.added} added, {counts.new_versions} new versions, "
+        console.print(f"{store.path}: {counts.added} added, {counts.new_versions} new versions, "
                       f"{counts.unchanged} unchanged, {counts.extracted} extracted, {counts.rejected} rejected (run {report.run_id}, {report.files} files)",
                       highlight=False)
         if counts.rejected:
@@ -339,14 +340,90 @@ def stages() -> None:
 @click.pass_context
 @_fail_cleanly
 def extract(ctx: click.Context, force: bool) -> None:
-    """Extract actors, places, times, figures and events from stored articles that lack them
-    (all of them with --force); each article's earlier machine output is replaced."""
+    """Extract actors, places, times, figures and events from stored articles that lack them or
+    were extracted by another version of the extractor (all of them with --force); each article's
+    earlier machine output is replaced in place."""
     from dyad.api import extract_stored
 
     with open_store(settings=_settings(ctx)) as store:
         counts = extract_stored(store, settings=_settings(ctx), force=force)
     console.print(f"{counts.extracted} articles extracted, {counts.rejected} failed", highlight=False)
     if counts.rejected:
+        sys.exit(EXIT_REJECTIONS)
+
+
+@main.group()
+def scale() -> None:
+    """Run the pipeline on Ray (a local one, or a cluster) into Parquet partitions; import them."""
+
+
+@scale.command("run")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the Parquet partitions.")
+@click.option("--address", help="Ray cluster to join (ray://host:10001 or host:6379); default $RAY_ADDRESS, else a local Ray.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Actors that clean and extract (each loads the models once).")
+@click.option("--cpus-per-worker", type=click.FloatRange(min=0.05), default=1.0, show_default=True, help="CPUs Ray reserves per actor (fractions allowed).")
+@click.option("--no-extract", is_flag=True, help="Clean articles only; no actors or events.")
+@click.pass_context
+@_fail_cleanly
+def scale_run(ctx: click.Context, inputs: tuple[Path, ...], out: Path, address: str | None, workers: int,
+              cpus_per_worker: float, no_extract: bool) -> None:
+    """Read INPUT files and folders (as 'dyad ingest' does, plus .parquet files with the columns of
+    a .jsonl input) on Ray, clean and extract them in a pool of actors, and write articles,
+    extractions (as events, participants, actors and figures rows) and rejections as Parquet
+    partitions under --out. 'dyad scale import DIR' loads them into the store."""
+    from dyad.scale.ray_job import run
+
+    settings = with_overrides(_settings(ctx), extract=False if no_extract else None)
+    report = run(list(inputs), out, settings, address=address, workers=workers, cpus_per_worker=cpus_per_worker)
+    rows = ", ".join(f"{count} {table}" for table, count in report.rows.items()) or "nothing"
+    console.print(f"{out}: {report.files} files, {rows} ({report.partitions} partitions)", highlight=False)
+
+
+@scale.command("import")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.pass_context
+@_fail_cleanly
+def scale_import(ctx: click.Context, folder: Path) -> None:
+    """Load the partitions under FOLDER into the store with the same ids, deduplication and
+    versions as 'dyad ingest', then resolve across articles. Importing twice adds nothing."""
+    from dyad.scale.importer import import_partitions
+
+    settings = _settings(ctx)
+    with open_store(settings=settings) as store:
+        report = import_partitions(folder, store=store, settings=settings)
+    counts = report.counts
+    console.print(f"{store.path}: {counts.added} added, {counts.new_versions} new versions, {counts.unchanged} unchanged, "
+                  f"{counts.extracted} extracted, {counts.rejected} rejected (run {report.run_id})", highlight=False)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--interval", type=click.FloatRange(min=0.05), default=5.0, show_default=True, help="Seconds between passes.")
+@click.option("--settle", type=click.FloatRange(min=0), default=2.0, show_default=True,
+              help="Leave files modified less than this many seconds ago for the next pass (they may be half-written).")
+@click.option("--once", is_flag=True, help="One pass, then exit.")
+@click.pass_context
+@_fail_cleanly
+def watch(ctx: click.Context, folder: Path, interval: float, settle: float, once: bool) -> None:
+    """Ingest files under FOLDER as they arrive or change, each content exactly once (files taken
+    in are recorded in the store); a restart after a crash resumes without losing or doubling
+    anything. SIGINT or SIGTERM stops after the files in hand."""
+    from dyad.watch import watch as run_watch
+
+    settings = _settings(ctx)
+
+    def show(report) -> None:  # noqa: ANN001
+        c = report.counts
+        if report.files or once:
+            console.print(f"{len(report.files)} files: {c.added} added, {c.new_versions} new versions, {c.unchanged} unchanged, "
+                          f"{c.extracted} extracted, {c.rejected} rejected", highlight=False)
+
+    with open_store(settings=settings) as store:
+        total = run_watch(folder, store, settings, interval=interval, once=once, settle=settle, on_pass=show)
+    if not once:
+        console.print("stopped", highlight=False)
+    if once and total.rejected:
         sys.exit(EXIT_REJECTIONS)
 
 
@@ -588,7 +665,7 @@ def stories(ctx: click.Context, min_articles: int, as_json: bool) -> None:
 @main.command("classify")
 @click.argument("text")
 @click.option("--threshold", type=click.FloatRange(0, 1), help="Model probability needed to change a rule event's type (default: [extract] model_threshold).")
-@click.option("--json", "as_json", is_flag=True, help="One JSON list: per sentence, rules, model, combined, disagreements.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON list: per sentence, rules, model, combined, disagreements, fill.")
 @_fail_cleanly
 def classify(text: str, threshold: float | None, as_json: bool) -> None:
     """Debug view of event coding: per sentence of TEXT, the rule events, the learned model's
@@ -614,3 +691,62 @@ def classify(text: str, threshold: float | None, as_json: bool) -> None:
         for d in row["disagreements"]:
             console.print(f"  [yellow]disagree[/]: rule {d['rule_type']} {d['rule_confidence']:.2f} vs model "
                           f"{d['model_type']} {d['model_probability']:.2f}: {d['action']}", highlight=False)
+        for e in row["fill"]:
+            console.print(f"  fill:     {e['type']} {e['confidence']:.2f} '{escape(e['trigger'])}' "
+                          f"{', '.join(e['actors']) or '-'} -> {', '.join(e['recipients']) or '-'} "
+                          "(model-coded; added only with [extract] model_fill)", highlight=False)
+
+
+@main.command()
+@click.option("--host", help="Address to listen on (default: [serve] host, 127.0.0.1). Any other than loopback exposes the "
+                             "store: then changes (reviews, undoing merges) need the bearer token.")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port (default: [serve] port, 8765).")
+@click.option("--token", envvar="DYAD_TOKEN", help="Bearer token that changes must carry (default: $DYAD_TOKEN; generated "
+                                                   "and printed once when the host is exposed).")
+@click.option("--no-browser-hint", is_flag=True, help="Do not print the address to open in a browser.")
+@click.pass_context
+@_fail_cleanly
+def serve(ctx: click.Context, host: str | None, port: int | None, token: str | None, no_browser_hint: bool) -> None:
+    """Serve the workbench (web UI at /) and its REST API (/api, OpenAPI spec at /api/openapi.json,
+    docs at /docs) over the store, until Ctrl-C."""
+    import uvicorn
+
+    from dyad.web import create_app
+    from dyad.web.security import LOOPBACK_NAMES, is_loopback, new_token
+
+    settings = _settings(ctx)
+    host, port = host or settings.serve_host, port or settings.serve_port
+    exposed = not is_loopback(host)
+    if exposed and not token:
+        token = new_token()
+        errors.print(f"token for changes (shown once): {token}", highlight=False)
+    app = create_app(settings.db_path, settings, token, allowed_hosts=None if exposed else sorted(LOOPBACK_NAMES))
+    if not no_browser_hint:
+        shown = f"[{host}]" if ":" in host else host
+        errors.print(f"dyad workbench on http://{shown}:{port}/ reading {settings.db_path} (API docs: /docs; Ctrl-C stops)",
+                     highlight=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@main.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("--since", help="First day, month or year (YYYY[-MM[-DD]]).")
+@click.option("--until", help="Last day, month or year (YYYY[-MM[-DD]]).")
+@click.option("--as-of", help="Judge commitments on this date (default: the latest publication date in the store).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file (default: standard output).")
+@click.pass_context
+@_fail_cleanly
+def brief(ctx: click.Context, a: str, b: str, since: str | None, until: str | None, as_of: str | None, output: Path | None) -> None:
+    """A brief on the relationship of A and B as Markdown: key events by date, each with citations
+    (outlet, date, quote, article id), their commitments (overdue, due, open, met) and the people
+    who carried it, with their roles. A and B are ISO3 codes (KAZ), actor ids or names."""
+    from dyad.brief import brief_data, render_markdown
+
+    with open_store(settings=_settings(ctx), readonly=True) as store:
+        text = render_markdown(brief_data(store.db, a, b, since=since, until=until, as_of=as_of))
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    errors.print(f"brief written to {output}", highlight=False)
