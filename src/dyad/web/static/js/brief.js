@@ -38,8 +38,9 @@ function people(data) {
   if (!(data.people || []).length) return h("p", { class: "muted" }, "No people named in these events.");
   return h("ul", { class: "people" }, data.people.map((p) => h("li", {},
     h("strong", {}, p.name), ` (${p.events} events)`,
-    (p.roles || []).length ? h("div", { class: "muted" }, p.roles.map((r) =>
-      `${[r.title, r.organization, r.country].filter(Boolean).join(", ")} ${r.since || "?"}–${r.until || ""}`).join("; ")) : null)));
+    (p.roles || []).length ? h("ul", { class: "roles" }, p.roles.map((r) => h("li", {},
+      [r.title, r.organization, r.country].filter(Boolean).join(", "),
+      r.since || r.until ? h("span", { class: "muted" }, ` (${r.since || "…"} – ${r.until || "…"})`) : null))) : null)));
 }
 
 async function main() {

@@ -6,7 +6,7 @@ import { QUADS, isIntended, quadClass, quadLabel } from "./quad.js";
 import { actorNames, eventLabel, parseDate } from "./format.js";
 
 const WIDTH = 1000;
-const LEFT = 132;
+const LEFT = 150;
 const RIGHT = 24;
 
 const LANES = [

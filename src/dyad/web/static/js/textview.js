@@ -15,8 +15,8 @@ export function textPane() {
     const article = await get(`/articles/${enc(id)}`);
     articleId = id;
     chars = Array.from(article.text || "");
-    clear(heading).append(link(`#/article/${enc(id)}`, article.title || id),
-      h("span", { class: "muted" }, ` · ${[article.outlet, article.published].filter(Boolean).join(" · ")}`));
+    const about = [article.outlet, article.published, article.dateline].filter(Boolean).join(" · ");
+    clear(heading).append(link(`#/article/${enc(id)}`, article.title || `Article ${id}`), about ? h("div", { class: "muted small" }, about) : null);
     clear(body).append(chars.join(""));
   }
 

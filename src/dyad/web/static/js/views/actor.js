@@ -1,9 +1,10 @@
 // Actor page: aliases, roles over time, the network of counterparts and the latest events.
 
 import { get } from "../api.js";
-import { h, s, link, enc } from "../dom.js";
+import { append, h, s, link, enc } from "../dom.js";
 import { eventTable } from "../eventlist.js";
 import { parseDate } from "../format.js";
+import { mergeList } from "../merges.js";
 
 function rolesTimeline(roles) {
   const dated = (roles || []).map((role) => ({ role, from: parseDate(role.since), to: parseDate(role.until) }));
@@ -36,19 +37,21 @@ function rolesTimeline(roles) {
 function network(actor, counterparts) {
   const items = (counterparts || []).slice(0, 24);
   if (!items.length) return h("p", { class: "muted" }, "No counterparts yet.");
-  const size = 520;
+  const width = 760;
+  const size = 480;
   const c = size / 2;
-  const radius = size / 2 - 90;
+  const cx0 = width / 2;
+  const radius = size / 2 - 60;
   const maxEvents = Math.max(...items.map((p) => p.events || 1));
-  const svg = s("svg", { viewBox: `0 0 ${size} ${size}`, class: "chart network", role: "img", "aria-label": "Counterparts" });
+  const svg = s("svg", { viewBox: `0 0 ${width} ${size}`, class: "chart network", role: "img", "aria-label": "Counterparts" });
   const edges = s("g", {});
   const nodes = s("g", {});
   items.forEach((p, i) => {
     const angle = (2 * Math.PI * i) / items.length - Math.PI / 2;
-    const px = c + radius * Math.cos(angle);
+    const px = cx0 + 1.45 * radius * Math.cos(angle);
     const py = c + radius * Math.sin(angle);
     const tone = (p.weight || 0) > 0 ? "coop" : (p.weight || 0) < 0 ? "conf" : "neutral";
-    edges.append(s("line", { x1: c, y1: c, x2: px, y2: py, class: `edge ${tone}`, "stroke-width": 1 + 7 * ((p.events || 1) / maxEvents) },
+    edges.append(s("line", { x1: cx0, y1: c, x2: px, y2: py, class: `edge ${tone}`, "stroke-width": 1 + 7 * ((p.events || 1) / maxEvents) },
       s("title", {}, `${p.name}: ${p.events} events, weight ${(p.weight || 0).toFixed(2)}`)));
     const anchor = Math.cos(angle) > 0.2 ? "start" : Math.cos(angle) < -0.2 ? "end" : "middle";
     const dx = anchor === "start" ? 12 : anchor === "end" ? -12 : 0;
@@ -57,8 +60,8 @@ function network(actor, counterparts) {
       s("circle", { cx: px, cy: py, r: 5 + 6 * Math.sqrt((p.events || 1) / maxEvents), class: `node ${tone}` }),
       s("text", { x: px + dx, y: py + dy, "text-anchor": anchor, class: "node-label" }, `${p.name || p.id} (${p.events})`)));
   });
-  nodes.append(s("circle", { cx: c, cy: c, r: 16, class: "node center" }),
-    s("text", { x: c, y: c + 34, "text-anchor": "middle", class: "node-label center" }, actor.name || actor.id));
+  nodes.append(s("circle", { cx: cx0, cy: c, r: 16, class: "node center" }),
+    s("text", { x: cx0, y: c + 34, "text-anchor": "middle", class: "node-label center" }, actor.name || actor.id));
   svg.append(edges, nodes);
   return svg;
 }
@@ -67,7 +70,7 @@ export async function renderActor(root, { id, isCurrent }) {
   const actor = await get(`/actors/${enc(id)}`);
   if (!isCurrent()) return;
   const facts = [["Kind", actor.kind], ["Country", actor.country], ["Sector", actor.sector], ["Id", actor.id]];
-  root.append(
+  append(root, [
     h("div", { class: "crumbs" }, link("#/dyad", "Dyad"), " / actor"),
     h("h1", {}, actor.name || actor.id),
     h("dl", { class: "facts" }, facts.filter(([, v]) => v).map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
@@ -79,5 +82,7 @@ export async function renderActor(root, { id, isCurrent }) {
         h("ul", { class: "roles-list" }, (actor.roles || []).map((role) => h("li", {},
           [role.title, role.organization, role.country].filter(Boolean).join(", "), h("span", { class: "muted" }, ` ${role.since || "?"} – ${role.until || "…"}`),
           role.evidence ? link(`#/article/${enc(role.evidence.article_id)}`, " [source]") : null))))),
-    h("section", { class: "card" }, h("h2", {}, "Latest events"), eventTable(actor.events)));
+    h("section", { class: "card" }, h("h2", {}, "Latest events"), eventTable(actor.events)),
+    actor.kind === "person" ? h("section", { class: "card" }, h("h2", {}, "Merged spellings"),
+      await mergeList("person", new Set([actor.id, ...(actor.merged_from || [])]), () => window.dispatchEvent(new HashChangeEvent("hashchange")))) : null]);
 }

@@ -2,8 +2,8 @@
 // boilerplate that cleaning removed.
 
 import { get } from "../api.js";
-import { h, link, enc, externalLink } from "../dom.js";
-import { eventTable } from "../eventlist.js";
+import { append, h, link, enc, externalLink } from "../dom.js";
+import { statusBadge, typeBadge } from "../eventlist.js";
 
 export async function renderArticle(root, { id, isCurrent }) {
   const article = await get(`/articles/${enc(id)}`);
@@ -16,21 +16,25 @@ export async function renderArticle(root, { id, isCurrent }) {
     return [h("dt", {}, key), h("dd", {}, typeof value === "object" ? JSON.stringify(value) : String(value ?? ""))];
   });
 
-  const table = eventTable(events, { empty: "No events were read from this article." });
-  table.querySelectorAll?.("tbody tr").forEach((row, i) => {
-    const sentence = events[i].evidence || events[i].sentence;
-    if (!sentence) return;
-    row.addEventListener("click", (click) => {
-      if (click.target.closest("a")) return;
-      const mark = h("mark", { class: "evidence" }, chars.slice(sentence.start, sentence.end).join(""));
-      body.replaceChildren(chars.slice(0, sentence.start).join(""), mark, chars.slice(sentence.end).join(""));
-      mark.scrollIntoView({ block: "center" });
-    });
-  });
+  const mark = (sentence) => {
+    const marked = h("mark", { class: "evidence" }, chars.slice(sentence.start, sentence.end).join(""));
+    body.replaceChildren(chars.slice(0, sentence.start).join(""), marked, chars.slice(sentence.end).join(""));
+    marked.scrollIntoView({ block: "center" });
+  };
+  const table = events.length
+    ? h("table", { class: "events" }, h("thead", {}, h("tr", {}, ["Date", "Type", "Status", "Sentence (click to mark it in the text)"].map((t) => h("th", {}, t)))),
+      h("tbody", {}, events.map((event) => {
+        const quote = h("td", { class: "summary clickable" }, event.sentence ? event.sentence.quote : "");
+        if (event.sentence) quote.addEventListener("click", () => mark(event.sentence));
+        return h("tr", { "data-event-id": event.id },
+          h("td", { class: "nowrap" }, event.date || "undated"), h("td", {}, link(`#/event/${enc(event.id)}`, typeBadge(event))),
+          h("td", {}, statusBadge(event.status)), quote);
+      })))
+    : h("p", { class: "muted" }, "No events were read from this article.");
 
-  root.append(
+  append(root, 
     h("div", { class: "crumbs" }, link("#/search", "Search"), " / article ", h("code", {}, article.id)),
-    h("h1", { class: "article-title" }, article.title || "(untitled)"),
+    h("h1", { class: "article-title" }, article.title || h("span", { class: "muted" }, "(untitled)")),
     h("div", { class: "meta-line" }, [article.outlet, article.published, article.dateline].filter(Boolean).join(" · "),
       article.url ? [" · ", externalLink(article.url)] : null),
     h("div", { class: "columns" },

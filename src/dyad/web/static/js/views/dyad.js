@@ -1,7 +1,7 @@
 // Dyad view: two actors, their events on a timeline and the monthly cooperation-conflict trend.
 
 import { get } from "../api.js";
-import { h, link, enc } from "../dom.js";
+import { append, h, link, enc } from "../dom.js";
 import { actorPicker } from "../autocomplete.js";
 import { legend, timeline, trend } from "../charts.js";
 import { eventTable } from "../eventlist.js";
@@ -12,18 +12,14 @@ import { plural } from "../format.js";
 async function busiestDyad() {
   const [actors, events] = await Promise.all([get("/actors", { limit: 500 }), get("/events", { limit: 500 })]);
   const country = new Map((actors.items || []).map((a) => [a.id, a.country]));
+  const rank = new Map((actors.items || []).map((a, i) => [a.id, i]));  // most events first
+  const byRank = (p, q) => (rank.get(p) ?? 1e9) - (rank.get(q) ?? 1e9) || p.localeCompare(q);
   const counts = new Map();
   for (const event of events.items || []) {
-    const sides = [event.actors, event.recipients].map((refs) => new Set((refs || []).map((r) => country.get(r.id)).filter(Boolean)));
-    const seen = new Set();
-    for (const p of sides[0]) for (const q of sides[1]) {
-      if (p === q) continue;
-      const key = [p, q].sort().join("|");
-      if (!seen.has(key)) counts.set(key, (counts.get(key) || 0) + 1);
-      seen.add(key);
-    }
+    const sides = [...new Set([...(event.actors || []), ...(event.recipients || [])].map((r) => country.get(r.id)).filter(Boolean))].sort(byRank);
+    sides.forEach((p, i) => sides.slice(i + 1).forEach((q) => counts.set(`${p}|${q}`, (counts.get(`${p}|${q}`) || 0) + 1)));
   }
-  const best = [...counts].sort((p, q) => q[1] - p[1] || p[0].localeCompare(q[0]))[0];
+  const best = [...counts].sort((p, q) => q[1] - p[1] || p[0].localeCompare(q[0]))[0];  // ties: a fixed order
   return best ? best[0].split("|") : null;
 }
 
@@ -47,7 +43,7 @@ export async function renderDyad(root, { params, isCurrent }) {
     const best = await busiestDyad();
     if (!isCurrent()) return;
     if (!best) {
-      root.append(h("h1", {}, "Dyad"), h("p", { class: "muted" }, "The store has no events between two countries yet. Ingest some articles first (dyad ingest)."));
+      append(root, h("h1", {}, "Dyad"), h("p", { class: "muted" }, "The store has no events between two countries yet. Ingest some articles first (dyad ingest)."));
       return;
     }
     [a, b] = best;
@@ -83,7 +79,7 @@ export async function renderDyad(root, { params, isCurrent }) {
   if (since) briefQuery.set("since", since);
   if (until) briefQuery.set("until", until);
 
-  root.append(
+  append(root, 
     form,
     h("div", { class: "title-row" },
       h("h1", { class: "dyad-title" },

@@ -2,11 +2,12 @@
 // the analyst's review (confirm / correct / reject) with machine vs corrected values, and merges.
 
 import { get, post } from "../api.js";
-import { h, link, enc, externalLink } from "../dom.js";
+import { append, h, link, enc, externalLink } from "../dom.js";
 import { textPane } from "../textview.js";
 import { statusBadge, typeBadge } from "../eventlist.js";
 import { actorNames } from "../format.js";
 import { quadLabel } from "../quad.js";
+import { mergeList } from "../merges.js";
 
 const STATUSES = ["occurred", "ongoing", "planned", "proposed", "denied", "hypothetical"];
 
@@ -20,23 +21,28 @@ function valueView(value) {
   return h("span", {}, String(value));
 }
 
+function fieldRow(name, field, pane) {
+  const evidence = field && field.evidence;
+  const row = h("tr", { class: `field${evidence ? " has-evidence" : ""}${field && field.corrected ? " corrected" : ""}`, "data-field": name },
+    h("th", {}, name),
+    h("td", {}, valueView(field && field.value), field && field.corrected ? h("span", { class: "review-tag correct" }, "corrected") : null),
+    h("td", { class: "quote" }, evidence ? `“${evidence.quote}”` : h("span", { class: "muted" }, "no evidence")));
+  if (evidence) {
+    row.title = "Show this evidence in the article";
+    row.addEventListener("click", () => {
+      row.parentNode.querySelectorAll("tr.selected").forEach((r) => r.classList.remove("selected"));
+      row.classList.add("selected");
+      pane.highlight(evidence);
+    });
+  }
+  return row;
+}
+
+/** One row per field; list fields (actors, recipients, figures) give one row per item. */
 function fieldsTable(fields, pane) {
-  const rows = Object.entries(fields || {}).map(([name, field]) => {
-    const evidence = field && field.evidence;
-    const row = h("tr", { class: evidence ? "field has-evidence" : "field", "data-field": name },
-      h("th", {}, name),
-      h("td", {}, valueView(field && field.value)),
-      h("td", { class: "quote" }, evidence ? `“${evidence.quote}”` : h("span", { class: "muted" }, "no evidence")));
-    if (evidence) {
-      row.title = "Show this evidence in the article";
-      row.addEventListener("click", () => {
-        row.parentNode.querySelectorAll("tr.selected").forEach((r) => r.classList.remove("selected"));
-        row.classList.add("selected");
-        pane.highlight(evidence);
-      });
-    }
-    return row;
-  });
+  const rows = Object.entries(fields || {}).flatMap(([name, field]) => (Array.isArray(field)
+    ? field.map((item, i) => fieldRow(field.length > 1 ? `${name} ${i + 1}` : name, item, pane))
+    : [fieldRow(name, field, pane)]));
   return h("table", { class: "fields" }, h("thead", {}, h("tr", {}, h("th", {}, "Field"), h("th", {}, "Value"), h("th", {}, "Evidence"))), h("tbody", {}, rows));
 }
 
@@ -77,6 +83,7 @@ function reviewForm(detail, onDone) {
   const actors = input("actors", (detail.actors || []).map((a) => a.id).join(", "), "actor ids, comma-separated");
   const recipients = input("recipients", (detail.recipients || []).map((a) => a.id).join(", "), "actor ids, comma-separated");
   const note = h("textarea", { name: "note", rows: 2, placeholder: "Why (kept with the review)" });
+  const by = h("input", { type: "text", name: "by", value: localStorage.getItem("dyad.reviewer") || "", placeholder: "workbench" });
   const message = h("p", { class: "form-message", role: "status" });
   const corrections = h("fieldset", { class: "corrections" }, h("legend", {}, "Corrected values"),
     h("label", {}, "Type", type), h("label", {}, "Mode", mode), h("label", {}, "Status", status), h("label", {}, "Date", date),
@@ -87,7 +94,8 @@ function reviewForm(detail, onDone) {
 
   const ids = (text) => text.split(",").map((t) => t.trim()).filter(Boolean);
   const form = h("form", { class: "review-form" },
-    h("label", { class: "inline" }, "Action ", action), corrections, h("label", {}, "Note", note),
+    h("div", { class: "form-row" }, h("label", { class: "inline" }, "Action ", action), h("label", { class: "inline" }, "Reviewer ", by)),
+    corrections, h("label", {}, "Note", note),
     h("div", { class: "form-row" }, h("button", { type: "submit", class: "primary" }, "Save review"), message));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -104,7 +112,9 @@ function reviewForm(detail, onDone) {
     message.className = "form-message";
     message.textContent = "Saving…";
     try {
-      await post(`/events/${enc(detail.id)}/review`, { action: action.value, changes, note: note.value });
+      const reviewer = by.value.trim();
+      if (reviewer) localStorage.setItem("dyad.reviewer", reviewer);
+      await post(`/events/${enc(detail.id)}/review`, { action: action.value, changes, note: note.value, ...(reviewer ? { by: reviewer } : {}) });
       message.textContent = "Saved.";
       onDone();
     } catch (error) {
@@ -124,24 +134,6 @@ function historyList(history) {
     record.note ? h("div", { class: "note" }, record.note) : null)));
 }
 
-async function mergesOf(detail, rerender) {
-  const ids = new Set([detail.id, ...(detail.mentions || []).map((m) => m.id || m)]);
-  const all = await get("/merges").catch(() => []);
-  const merges = (Array.isArray(all) ? all : all.items || []).filter((m) => m.kind === "event" && (ids.has(m.from_id) || ids.has(m.into_id)));
-  if (!merges.length) return h("p", { class: "muted" }, "No merges with other reports.");
-  return h("ul", { class: "merges" }, merges.map((merge) => {
-    const undo = h("button", { type: "button", class: "small" }, "Undo");
-    undo.addEventListener("click", async () => {
-      undo.disabled = true;
-      await post(`/merges/${enc(merge.id)}/undo`, {});
-      rerender();
-    });
-    return h("li", {}, `e${merge.id}: `, link(`#/event/${enc(merge.from_id)}`, merge.from_id), " → ", link(`#/event/${enc(merge.into_id)}`, merge.into_id),
-      h("span", { class: "muted" }, ` ${merge.rule || ""} ${merge.score != null ? Number(merge.score).toFixed(2) : ""}`),
-      merge.undone_at ? h("span", { class: "muted" }, " (undone)") : undo);
-  }));
-}
-
 export async function renderEvent(root, { id, isCurrent }) {
   const detail = await get(`/events/${enc(id)}`);
   if (!isCurrent()) return;
@@ -152,7 +144,7 @@ export async function renderEvent(root, { id, isCurrent }) {
   headline.addEventListener("click", () => pane.highlight(sentence));
   const diff = machineVsCorrected(detail);
 
-  root.append(
+  append(root, 
     h("div", { class: "crumbs" }, link("#/dyad", "Dyad"), " / event ", h("code", {}, detail.id)),
     h("div", { class: "title-row" },
       h("h1", {}, typeBadge(detail), " ", h("span", { class: "who" }, actorNames(detail.actors), " → ", actorNames(detail.recipients))),
@@ -169,7 +161,8 @@ export async function renderEvent(root, { id, isCurrent }) {
         (detail.links || []).length ? h("section", { class: "card" }, h("h2", {}, "Linked events"),
           h("ul", {}, detail.links.map((l) => h("li", {}, `${l.kind}: `, link(`#/event/${enc(l.event_id)}`, l.event_id))))) : null,
         h("section", { class: "card" }, h("h2", {}, "Review"), reviewForm(detail, rerender), h("h3", {}, "History"), historyList(detail.history)),
-        h("section", { class: "card" }, h("h2", {}, "Merges"), await mergesOf(detail, rerender))),
+        h("section", { class: "card" }, h("h2", {}, "Merged reports"),
+          await mergeList("event", new Set([detail.id, ...(detail.sources || []).map((src) => src.event_id)]), rerender))),
       h("aside", { class: "sticky" }, pane.element)));
   if (sentence) await pane.highlight(sentence);
 }

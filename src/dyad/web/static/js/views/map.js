@@ -2,7 +2,7 @@
 // country shapes (vendored world-atlas, drawn with d3-geo); no tiles, nothing from the network.
 
 import { get } from "../api.js";
-import { h, s, link, enc } from "../dom.js";
+import { append, h, s, link, enc } from "../dom.js";
 
 let shapes = null;
 
@@ -21,6 +21,13 @@ function shade(count, max) {
   return `country heat-${step}`;
 }
 
+function zoomToggle(params, whole) {
+  const next = new URLSearchParams(params);
+  if (whole) next.delete("world");
+  else next.set("world", "1");
+  return next;
+}
+
 export async function renderMap(root, { params, isCurrent }) {
   const a = params.get("a") || "";
   const b = params.get("b") || "";
@@ -29,9 +36,14 @@ export async function renderMap(root, { params, isCurrent }) {
   if (!isCurrent()) return;
   const width = 960;
   const height = 500;
-  const projection = window.d3.geoNaturalEarth1().fitSize([width, height], { type: "Sphere" });
-  const path = window.d3.geoPath(projection);
   const counts = new Map((data.countries || []).map((c) => [c.iso3, c.events]));
+  const withEvents = geo.countries.filter((f) => counts.has(geo.isoNumeric[f.id]));
+  const whole = params.get("world") === "1" || !withEvents.length;
+  // Zoomed to the countries with events (with a margin), unless the whole world is asked for.
+  const projection = whole
+    ? window.d3.geoNaturalEarth1().fitSize([width, height], { type: "Sphere" })
+    : window.d3.geoNaturalEarth1().fitExtent([[width * 0.3, height * 0.25], [width * 0.7, height * 0.75]], { type: "FeatureCollection", features: withEvents });
+  const path = window.d3.geoPath(projection);
   const maxCount = Math.max(1, ...counts.values());
   const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart map", role: "img", "aria-label": "Events by country and place" },
     s("path", { d: path({ type: "Sphere" }), class: "sphere" }),
@@ -51,9 +63,9 @@ export async function renderMap(root, { params, isCurrent }) {
       s("title", {}, `${place.name} (${place.country || "?"}): ${place.events} events`)));
   }
   const filter = a && b ? `${a} ⇄ ${b}` : a || b || "all events";
-  root.append(
+  append(root, 
     h("div", { class: "title-row" }, h("h1", {}, "Map"), h("div", { class: "muted" }, filter,
-      a || b ? [" · ", link("#/map", "show all")] : null)),
+      a || b ? [" · ", link("#/map", "all events")] : null, " · ", link(`#/map?${zoomToggle(params, whole)}`, whole ? "zoom to events" : "whole world"))),
     h("div", { class: "columns" },
       h("section", { class: "card grow map-card" }, svg,
         h("div", { class: "legend" }, h("span", { class: "legend-item" }, h("i", { class: "swatch heat-5" }), "more events"),

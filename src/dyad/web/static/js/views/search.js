@@ -1,7 +1,7 @@
 // Search over articles and events.
 
 import { get } from "../api.js";
-import { h, link, enc, externalLink } from "../dom.js";
+import { append, h, link, enc, externalLink } from "../dom.js";
 import { eventTable } from "../eventlist.js";
 
 export async function renderSearch(root, { params, isCurrent }) {
@@ -12,16 +12,16 @@ export async function renderSearch(root, { params, isCurrent }) {
     event.preventDefault();
     location.hash = `#/search?${new URLSearchParams({ q: input.value })}`;
   });
-  root.append(h("h1", {}, "Search"), form);
+  append(root, h("h1", {}, "Search"), form);
   if (!q.trim()) {
     const recent = await get("/articles", { limit: 20 });
     if (!isCurrent()) return;
-    root.append(h("section", { class: "card" }, h("h2", {}, "Latest articles"), articleList(recent.items || [])));
+    append(root, h("section", { class: "card" }, h("h2", {}, "Latest articles"), articleList(recent.items || [])));
     return;
   }
   const found = await get("/search", { q });
   if (!isCurrent()) return;
-  root.append(
+  append(root, 
     h("section", { class: "card" }, h("h2", {}, `Articles (${(found.articles || []).length})`), articleList(found.articles || [])),
     h("section", { class: "card" }, h("h2", {}, `Events (${(found.events || []).length})`), eventTable(found.events, { empty: "No events match." })));
 }

@@ -1,0 +1,87 @@
+"""The workbench in a real browser over the seeds: the default dyad's timeline, evidence
+highlighting, and an analyst's correction that survives re-ingest and re-extraction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from dyad.api import extract_stored, ingest, open_store
+from dyad.settings import load_settings
+
+SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
+
+
+def _dyad(base: str) -> dict:
+    return httpx.get(f"{base}/api/dyad", params={"a": "KAZ", "b": "AFG"}).json()
+
+
+def test_default_view_is_the_busiest_dyad_with_its_events(seeds_server, watched) -> None:
+    page = watched.open(f"{seeds_server.url}/", "dyad")
+    assert page.locator("h1.dyad-title").inner_text().replace("\u00a0", " ").split(" ⇄ ") == ["Kazakhstan", "Afghanistan"]
+    expected = _dyad(seeds_server.url)["events"]
+    rows = page.locator("table.events tbody tr")
+    assert sorted(rows.evaluate_all("rows => rows.map(r => r.dataset.eventId)")) == sorted(e["id"] for e in expected)
+    # the seeds report the rail-corridor memorandum Kazakhstan signed with Afghanistan
+    memorandum = rows.filter(has_text="memorandum of understanding with Afghanistan")
+    assert memorandum.count() == 1 and "AGREE" in memorandum.inner_text()
+    dated = [e for e in expected if e["date"] and e["date"][:4].isdigit()]
+    markers = page.locator("svg.timeline a.marker-link")
+    assert sorted(markers.evaluate_all("ms => ms.map(m => m.dataset.eventId)")) == sorted(e["id"] for e in dated)
+    planned = [e["id"] for e in dated if e["status"] in ("planned", "proposed")]
+    hollow = page.locator("svg.timeline circle.marker.hollow")
+    assert hollow.count() == len(planned)
+    assert page.locator("svg.trend .score-dot").count() == len({e["date"][:7] for e in dated if len(e["date"]) >= 7})
+    assert watched.errors == [] and watched.dialogs == []
+
+
+def test_clicking_an_event_and_its_fields_marks_their_quotes(seeds_server, watched) -> None:
+    page = watched.open(f"{seeds_server.url}/", "dyad")
+    event = max(_dyad(seeds_server.url)["events"], key=lambda e: len(e["actors"]) + len(e["recipients"]))
+    page.locator(f"table.events tr[data-event-id='{event['id']}'] td.summary a").click()
+    page.wait_for_selector("body[data-ready='event']", state="attached")
+    detail = httpx.get(f"{seeds_server.url}/api/events/{event['id']}").json()
+
+    page.locator("blockquote.headline").click()
+    assert page.locator("mark.evidence").inner_text() == detail["sources"][0]["sentence"]["quote"]
+    for name in ("type", "actors 1" if len(detail["fields"]["actors"]) > 1 else "actors"):
+        field = detail["fields"][name.split()[0]]
+        field = field[0] if isinstance(field, list) else field
+        page.locator(f"table.fields tr[data-field='{name}']").click()
+        mark = page.locator("mark.evidence")
+        assert mark.count() == 1
+        assert mark.inner_text() == field["evidence"]["quote"]
+        # the mark sits at the stored span of the article's text
+        text = httpx.get(f"{seeds_server.url}/api/articles/{field['evidence']['article_id']}").json()["text"]
+        assert text[field["evidence"]["start"]:field["evidence"]["end"]] == mark.inner_text()
+    assert watched.errors == [] and watched.dialogs == []
+
+
+def test_a_correction_persists_through_reingest_and_reextraction(seeds_server, watched) -> None:
+    events = _dyad(seeds_server.url)["events"]
+    target = next(e for e in events if "memorandum of understanding" in (e["summary"] or ""))
+    page = watched.open(f"{seeds_server.url}/#/event/{target['id']}", "event")
+    page.select_option("select[name=action]", "correct")
+    page.fill("input[name=type]", "COOPERATE")
+    page.fill("input[name=date]", "2025-03")
+    page.fill("textarea[name=note]", "the memorandum was signed in March")
+    page.click("form.review-form button[type=submit]")
+    page.wait_for_selector("table.diff", state="attached")
+
+    with open_store(seeds_server.db) as store:
+        ingest([SEEDS], store=store, settings=load_settings())
+        extract_stored(store, force=True)
+
+    page = watched.open(f"{seeds_server.url}/", "dyad")
+    row = page.locator("table.events tbody tr.reviewed").filter(has_text="memorandum of understanding")
+    assert row.count() == 1
+    assert "COOPERATE" in row.inner_text() and "2025-03" in row.inner_text()
+    row.locator("td.summary a").click()
+    page.wait_for_selector("body[data-ready='event']", state="attached")
+    diff = page.locator("table.diff")
+    assert diff.locator("tr[data-field='type'] td.old").inner_text() == "AGREE"
+    assert diff.locator("tr[data-field='type'] td.new").inner_text() == "COOPERATE"
+    assert diff.locator("tr[data-field='date'] td.new").inner_text() == "2025-03"
+    assert "the memorandum was signed in March" in page.locator("ol.history").inner_text()
+    assert watched.errors == [] and watched.dialogs == []
