@@ -32,6 +32,8 @@ def create_app(db_path: Path | str, settings: Settings, token: str | None = None
     """The app over the store at ``db_path`` (which must exist; its schema is brought up to date
     here, once). With ``token``, every call that changes the store needs ``Authorization: Bearer
     <token>``. ``allowed_hosts`` limits the Host header (against DNS rebinding of a local server)."""
+    if "://" in str(db_path):
+        raise ConfigError(f"[C010] the workbench reads a SQLite store file, not {db_path}; pass --db FILE")
     with Store(db_path, busy_timeout=settings.busy_timeout, readonly=True) as store:
         ensure_built(store.db)  # so that requests only ever read
     app = FastAPI(title="dyad", version=version("dyad"),
