@@ -22,9 +22,22 @@ def import_partitions(folder: Path, *, store: Store, settings: Settings) -> Inge
     """Write the articles, extractions and rejections under ``folder`` into ``store``, one
     transaction per batch, in the order the inputs were read; then resolve across articles.
     An extraction made by another extractor version is not imported (``dyad extract`` redoes it)."""
-    if not list((folder / "articles").glob("*.parquet")) and not list((folder / "rejections").glob("*.parquet")):
+    if not any((folder / "articles").glob("*.parquet")):  # every partition has a file per table, empty or not
         raise DyadError(f"[P101] no Parquet partitions in {folder}; 'dyad scale run INPUT... --out {folder}' writes them")
     report = IngestReport(run_id=store.begin_run(f"scale import {folder}"))
+    try:
+        _write(folder, store, settings, report)
+    except (duckdb.Error, KeyError, ValueError, TypeError) as exc:
+        # a damaged or foreign file among the partitions; the batches written before it are kept
+        raise DyadError(f"[P102] cannot read the partitions in {folder}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from exc
+    if settings.extract:
+        store.resolve_actors()
+        store.resolve_across_articles()
+    store.finish_run(report.run_id, report.counts)
+    return report
+
+
+def _write(folder: Path, store: Store, settings: Settings, report: IngestReport) -> None:
     batch: list[Article | Extraction | Rejection] = []
     extracted: set[str] = set()  # an article read from two inputs is extracted once
     for article, extraction in _articles(folder, settings.batch_size):
@@ -39,11 +52,6 @@ def import_partitions(folder: Path, *, store: Store, settings: Settings) -> Inge
         report.counts.add(store.write_batch(report.run_id, batch))
     new_rejections = [r for r in _rejections(folder) if not _known(store, r)]
     report.counts.add(store.write_batch(report.run_id, new_rejections))
-    if settings.extract:
-        store.resolve_actors()
-        store.resolve_across_articles()
-    store.finish_run(report.run_id, report.counts)
-    return report
 
 
 def _glob(folder: Path, table: str) -> str:
