@@ -20,7 +20,7 @@ from dyad.store import Store
 from dyad.store.event_index import ensure_built
 from dyad.web import routes_actors, routes_articles, routes_brief, routes_events, routes_export, routes_resolution
 from dyad.web.deps import Reader
-from dyad.web.models import Health
+from dyad.web.models import Health, Problem
 from dyad.web.security import BodyLimit, RateLimiter, SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
@@ -38,7 +38,11 @@ def create_app(db_path: Path | str, settings: Settings, token: str | None = None
         ensure_built(store.db)  # so that requests only ever read
     app = FastAPI(title="dyad", version=version("dyad"),
                   description="Events between states read from the news, each fact with its evidence.",
-                  openapi_url="/api/openapi.json", docs_url="/docs", redoc_url=None)
+                  openapi_url="/api/openapi.json", docs_url="/docs", redoc_url=None,
+                  responses={400: {"model": Problem, "description": "Bad input, e.g. a name that matches several actors"},
+                             404: {"model": Problem, "description": "No such record or actor"},
+                             422: {"model": Problem, "description": "Invalid parameter or body"},
+                             503: {"model": Problem, "description": "The store is busy (locked by a writer); retry"}})
     app.state.db_path = str(db_path)
     app.state.busy_timeout = settings.busy_timeout
     app.state.token = token
