@@ -20,6 +20,7 @@ import pytest
 from dyad.api import ingest, open_store
 from dyad.settings import load_settings
 
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 CHROMIUM = Path(os.environ.get("DYAD_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -128,3 +129,11 @@ def watched(browser: object) -> Iterator[Watched]:
     page = Watched(browser)
     yield page
     page.close()
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where tests save screenshots: docs/screenshots with DYAD_SCREENSHOTS=1 (scripts/screenshots), else a temp folder."""
+    folder = SCREENSHOTS if os.environ.get("DYAD_SCREENSHOTS") else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -3,43 +3,36 @@ DYAD_SCREENSHOTS=1 (scripts/screenshots) it also saves each view to docs/screens
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import httpx
-import pytest
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
 
 def _dyad_event_with_place(base: str) -> dict:
     events = httpx.get(f"{base}/api/dyad", params={"a": "KAZ", "b": "AFG"}).json()["events"]
     return max(events, key=lambda e: (e["date"] is not None, e["place"] is not None, len(e["summary"] or "")))
 
 
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    folder = SCREENSHOTS if os.environ.get("DYAD_SCREENSHOTS") else tmp_path
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def test_every_view_renders(seeds_server, watched, shots: Path) -> None:
     base = seeds_server.url
     event = _dyad_event_with_place(base)
     article = httpx.get(f"{base}/api/events/{event['id']}").json()["sources"][0]["article_id"]
+    people = httpx.get(f"{base}/api/people").json()["items"]
+    person = max(people, key=lambda p: len(p["roles"]))["id"]
     views = [
         ("dyad", f"{base}/", "dyad", "svg.timeline circle.marker"),
         ("event", f"{base}/#/event/{event['id']}", "event", "mark.evidence"),
         ("actor", f"{base}/#/actor/KAZ", "actor", "svg.network a"),
+        ("person", f"{base}/#/actor/{person}", "actor", "svg.roles rect.role-bar"),
         ("map", f"{base}/#/map", "map", "svg.map path.heat-5"),
-        ("search", f"{base}/#/search?q=rail", "search", "table.events tbody tr"),
+        ("search", f"{base}/#/search?q=humanitarian", "search", "table.events tbody tr"),
         ("article", f"{base}/#/article/{article}", "article", ".article-text"),
         ("brief", f"{base}/brief?a=KAZ&b=AFG", "brief", "li.key-event"),
     ]
     for name, url, ready, expected in views:
         page = watched.open(url, ready)
+        if name == "event":  # show a field's evidence marked, as an analyst would
+            page.locator("table.fields tr[data-field='date']").click()
         assert page.locator(expected).count() > 0, f"{name}: nothing matches {expected}"
-        assert page.locator(".error").count() == 0, f"{name}: {page.locator('.error').first.text_content()}"
-        page.screenshot(path=str(shots / f"{name}.png"), full_page=name not in ("dyad", "event"))
+        assert page.locator("p.error").count() == 0, f"{name}: {page.locator('p.error').first.text_content()}"
+        page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
     assert watched.errors == [] and watched.dialogs == []

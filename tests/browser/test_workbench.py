@@ -58,7 +58,7 @@ def test_clicking_an_event_and_its_fields_marks_their_quotes(seeds_server, watch
     assert watched.errors == [] and watched.dialogs == []
 
 
-def test_a_correction_persists_through_reingest_and_reextraction(seeds_server, watched) -> None:
+def test_a_correction_persists_through_reingest_and_reextraction(seeds_server, watched, shots) -> None:
     events = _dyad(seeds_server.url)["events"]
     target = next(e for e in events if "memorandum of understanding" in (e["summary"] or ""))
     page = watched.open(f"{seeds_server.url}/#/event/{target['id']}", "event")
@@ -84,4 +84,5 @@ def test_a_correction_persists_through_reingest_and_reextraction(seeds_server, w
     assert diff.locator("tr[data-field='type'] td.new").inner_text() == "COOPERATE"
     assert diff.locator("tr[data-field='date'] td.new").inner_text() == "2025-03"
     assert "the memorandum was signed in March" in page.locator("ol.history").inner_text()
+    page.screenshot(path=str(shots / "review.png"), full_page=True)
     assert watched.errors == [] and watched.dialogs == []

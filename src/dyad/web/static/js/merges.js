@@ -12,6 +12,7 @@ export async function mergeList(kind, ids, onUndo) {
   if (!merges.length) return h("p", { class: "muted" }, "No merges.");
   const route = ROUTE[kind] || "#/event/";
   return h("ul", { class: "merges" }, merges.map((merge) => {
+    const names = (merge.evidence && merge.evidence.names) || [];  // the spellings a person merge joined
     const undo = h("button", { type: "button", class: "small", "data-merge-id": merge.id }, "Undo");
     const message = h("span", { class: "form-message error" });
     undo.addEventListener("click", async () => {
@@ -27,6 +28,7 @@ export async function mergeList(kind, ids, onUndo) {
     return h("li", {},
       h("div", {}, link(`${route}${enc(merge.from_id)}`, merge.from_text || merge.from_id), h("span", { class: "arrow" }, " ⟶ "),
         link(`${route}${enc(merge.into_id)}`, merge.into_text || merge.into_id)),
+      names.length ? h("div", {}, names.join(" · ")) : null,
       h("div", { class: "muted small" }, `${merge.rule || ""} · score ${merge.score != null ? Number(merge.score).toFixed(2) : "?"} `,
         merge.undone_at ? "· undone" : undo, message));
   }));

@@ -26,7 +26,8 @@ export function textPane() {
     await show(evidence.article_id);
     const mark = h("mark", { class: "evidence" }, chars.slice(evidence.start, evidence.end).join(""));
     clear(body).append(chars.slice(0, evidence.start).join(""), mark, chars.slice(evidence.end).join(""));
-    mark.scrollIntoView({ block: "center" });
+    // scroll the pane only (it is the offset parent), so the clicked field stays in view
+    body.scrollTop = Math.max(0, mark.offsetTop - body.clientHeight / 3);
     return mark;
   }
 

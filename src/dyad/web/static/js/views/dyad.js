@@ -23,6 +23,12 @@ async function busiestDyad() {
   return best ? best[0].split("|") : null;
 }
 
+/** By date (a year before its months and days), undated events last. */
+function chronological(p, q) {
+  const key = (e) => (/^\d{4}/.test(e.date || "") ? e.date : "9999");
+  return key(p).localeCompare(key(q)) || String(p.id).localeCompare(String(q.id));
+}
+
 function stat(label, value, cls) {
   return h("div", { class: `stat ${cls || ""}` }, h("div", { class: "stat-value" }, String(value)), h("div", { class: "stat-label" }, label));
 }
@@ -70,7 +76,7 @@ export async function renderDyad(root, { params, isCurrent }) {
     location.hash = `#/dyad?${next}`;
   });
 
-  const events = data.events || [];
+  const events = [...(data.events || [])].sort(chronological);
   const intended = events.filter((e) => isIntended(e.status)).length;
   const coop = events.filter((e) => (e.quad || "").endsWith("cooperation")).length;
   const conflict = events.filter((e) => (e.quad || "").endsWith("conflict")).length;

@@ -14,6 +14,10 @@ const STATUSES = ["occurred", "ongoing", "planned", "proposed", "denied", "hypot
 function valueView(value) {
   if (value === null || value === undefined || value === "") return h("span", { class: "muted" }, "—");
   if (Array.isArray(value)) return value.map((v, i) => [i ? ", " : null, valueView(v)]);
+  if (typeof value === "object" && "amount" in value) {  // a figure: 6.4 billion tenge (US$12.7 million)
+    return h("span", {}, [value.qualifier, value.amount, value.unit].filter((v) => v !== null && v !== undefined && v !== "").join(" "),
+      value.usd ? ` (US$${Number(value.usd).toLocaleString("en")})` : "");
+  }
   if (typeof value === "object") {
     const label = value.name || value.text || value.value || value.id || JSON.stringify(value);
     return value.id && !value.place_id && !("lat" in value) ? link(`#/actor/${enc(value.id)}`, String(label)) : h("span", {}, String(label));
@@ -130,7 +134,9 @@ function historyList(history) {
   return h("ol", { class: "history" }, history.map((record) => h("li", {},
     h("span", { class: `review-tag ${record.action}` }, record.action), " ",
     h("span", { class: "muted" }, [record.by, record.at].filter(Boolean).join(" · ")),
-    record.changes && Object.keys(record.changes).length ? h("code", { class: "changes" }, JSON.stringify(record.changes)) : null,
+    record.changes && Object.keys(record.changes).length
+      ? h("div", { class: "changes" }, Object.entries(record.changes).map(([field, value]) => h("span", { class: "change" }, h("b", {}, field), " → ", Array.isArray(value) ? value.join(", ") : String(value ?? "—"))))
+      : null,
     record.note ? h("div", { class: "note" }, record.note) : null)));
 }
 

@@ -10,7 +10,9 @@ async function loadShapes() {
   if (!shapes) {
     const [world, isoNumeric] = await Promise.all(
       ["/static/vendor/countries-110m.json", "/static/vendor/iso-numeric.json"].map((url) => fetch(url).then((r) => r.json())));
-    shapes = { countries: window.topojson.feature(world, world.objects.countries).features, isoNumeric };
+    const countries = window.topojson.feature(world, world.objects.countries).features;
+    const names = Object.fromEntries(countries.map((f) => [isoNumeric[f.id], f.properties.name]));
+    shapes = { countries, isoNumeric, names };
   }
   return shapes;
 }
@@ -74,7 +76,7 @@ export async function renderMap(root, { params, isCurrent }) {
       h("div", { class: "sidebar" },
         h("section", { class: "card side" }, h("h3", {}, "Countries"), h("ol", { class: "ranked" },
           [...(data.countries || [])].sort((p, q) => q.events - p.events).slice(0, 15).map((c) =>
-            h("li", {}, link(`#/actor/${enc(c.iso3)}`, c.iso3), h("span", { class: "count" }, String(c.events)))))),
+            h("li", {}, link(`#/actor/${enc(c.iso3)}`, geo.names[c.iso3] || c.iso3), h("span", { class: "count" }, String(c.events)))))),
         h("section", { class: "card side" }, h("h3", {}, "Places"), h("ol", { class: "ranked" },
           [...places].sort((p, q) => q.events - p.events).slice(0, 15).map((p) =>
             h("li", {}, h("span", {}, `${p.name}${p.country ? ` (${p.country})` : ""}`), h("span", { class: "count" }, String(p.events)))))))));

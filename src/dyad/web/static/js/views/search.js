@@ -29,7 +29,7 @@ export async function renderSearch(root, { params, isCurrent }) {
 export function articleList(articles) {
   if (!articles.length) return h("p", { class: "muted" }, "No articles.");
   return h("ul", { class: "article-list" }, articles.map((article) => h("li", { "data-article-id": article.id },
-    link(`#/article/${enc(article.id)}`, article.title || article.id),
+    link(`#/article/${enc(article.id)}`, article.title || `Untitled article ${article.id}`),
     h("div", { class: "muted small" }, [article.outlet, article.published, article.dateline].filter(Boolean).join(" · "), " ",
       article.url ? externalLink(article.url) : null))));
 }
