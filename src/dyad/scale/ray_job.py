@@ -8,10 +8,13 @@ cluster (a local folder on one machine, a shared file system on several)."""
 from __future__ import annotations
 
 import logging
+import math
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pyarrow as pa
 
 from dyad.errors import ConfigError
 from dyad.ingest import discover, read_path
@@ -73,12 +76,11 @@ class ProcessBatch:
         if settings.extract:
             load_nlp()
 
-    def __call__(self, batch: dict) -> dict:
+    def __call__(self, batch: pa.Table) -> dict:
         from dyad.batch import process_documents
 
-        rows = _rows(batch)
         ordered = []
-        for row in rows:
+        for row in batch.to_pylist():
             position = (row["file_seq"], row["item_seq"])
             if row["rejected"]:
                 ordered.append((*position, from_json(Rejection, row["record"])))
@@ -87,16 +89,6 @@ class ProcessBatch:
                 ordered.append((*position, record))
         counts = write_partition(self.out, ordered)
         return {"table": list(counts), "rows": list(counts.values())}  # one summary row per table
-
-
-def _rows(batch: object) -> list[dict]:
-    """A batch as row dicts, whatever format Ray handed it in (pyarrow table or dict of columns)."""
-    if hasattr(batch, "to_pylist"):
-        return batch.to_pylist()  # type: ignore[union-attr]
-    columns = dict(batch)  # type: ignore[call-overload]
-    names = list(columns)
-    return [dict(zip(names, [v.item() if hasattr(v, "item") else v for v in values]))
-            for values in zip(*(columns[name] for name in names))]
 
 
 def run(inputs: list[Path], out: Path, settings: Settings, *, address: str | None = None, workers: int = 2,
@@ -123,7 +115,7 @@ def run(inputs: list[Path], out: Path, settings: Settings, *, address: str | Non
         return report
     started_here = not ray.is_initialized()
     if started_here:
-        connect(ray, address, workers)
+        connect(ray, address, workers, cpus_per_worker)
     try:
         summaries = _dataset(ray, files, out, settings, workers, cpus_per_worker).take_all()
     finally:
@@ -135,26 +127,28 @@ def run(inputs: list[Path], out: Path, settings: Settings, *, address: str | Non
     return report
 
 
-def connect(ray, address: str | None, workers: int) -> None:  # noqa: ANN001
+def connect(ray, address: str | None, workers: int, cpus_per_worker: float) -> None:  # noqa: ANN001
     """Join the cluster at ``address`` or $RAY_ADDRESS; without either, start Ray on this machine
-    with ``workers`` CPUs, no dashboard and quiet logs."""
+    (127.0.0.1, no dashboard, quiet logs) with CPUs for the actors and one more for the readers,
+    which would otherwise wait for a free CPU forever."""
     address = address or os.environ.get("RAY_ADDRESS")
     quiet = {"logging_level": logging.WARNING, "log_to_driver": False, "configure_logging": True}
     if address:
         ray.init(address=address, **quiet)
     else:
-        ray.init(num_cpus=max(workers, 1), include_dashboard=False, _node_ip_address="127.0.0.1", **quiet)
+        ray.init(num_cpus=math.ceil(max(workers, 1) * cpus_per_worker) + 1, include_dashboard=False,
+                 _node_ip_address="127.0.0.1", **quiet)
 
 
 def _dataset(ray, files: list[Path], out: Path, settings: Settings, workers: int, cpus_per_worker: float):  # noqa: ANN001, ANN202
-    context = ray.data.DataContext.get_current()
-    context.enable_progress_bars = False
-    context.print_on_execution_start = False
+    ray.data.DataContext.get_current().print_on_execution_start = False
+    # Progress bars on a terminal; elsewhere Ray Data logs progress at INFO, which this keeps out.
     logging.getLogger("ray.data").setLevel(logging.WARNING)
     items = [{"path": str(path), "file_seq": seq} for seq, path in enumerate(files)]
-    return (ray.data.from_items(items, override_num_blocks=len(items))
+    return (ray.data.from_items(items, override_num_blocks=min(len(items), 1000))
             .flat_map(read_file_rows, fn_kwargs={"settings": settings}, num_cpus=0.25)
             .map_batches(ProcessBatch, fn_constructor_kwargs={"settings": settings, "out": str(out)},
+                         # batches of at most 32 documents, so that a small corpus is still spread over the actors
                          batch_size=max(1, min(settings.batch_size, 32)), compute=ray.data.ActorPoolStrategy(size=max(workers, 1)),
                          num_cpus=cpus_per_worker, batch_format="pyarrow"))
 
