@@ -3,9 +3,9 @@ ASGI, on a copy of the seed store): whatever the generated input, valid by the s
 5xx, every status code and content type documented, every JSON body valid against its schema.
 
 Bounded for CI: DYAD_API_FUZZ_EXAMPLES examples per operation and generation mode (positive:
-valid by the spec; negative: not), default 10. A longer run:
+valid by the spec; negative: not), default 8. A longer run:
     DYAD_API_FUZZ_EXAMPLES=300 .venv/bin/python -m pytest tests/test_api_fuzz.py -s
-The test prints how many cases it tried per operation.
+The test prints how many cases it tried.
 """
 
 from __future__ import annotations
