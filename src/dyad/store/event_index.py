@@ -32,7 +32,17 @@ FROM {source}
 """
 
 
-TABLES = ("event_index", "event_index_parties", "event_index_pairs", "event_index_actors", "event_index_dyads")
+TABLES = ("event_index", "event_index_parties", "event_index_pairs", "event_index_actors", "event_index_dyads",
+          "event_index_dyad_months")
+HIGH = "\U0010ffff"  # sorts after any date text: "2025-11" + HIGH ends November 2025
+_BUCKET = "CASE WHEN length(d.day) >= 7 THEN substr(d.day, 1, 7) ELSE d.day END"
+_MONTH_ROWS = """
+SELECT d.lo, d.hi, {bucket} AS bucket, e.quad, e.status, e.weight, e.place_id,
+       (SELECT group_concat(p.actor_key, char(31)) FROM event_index_parties p
+         WHERE p.cluster_id = d.cluster_id AND p.kind = 'person') AS people
+FROM event_index_pairs d JOIN event_index e ON e.id = d.cluster_id
+WHERE {where} ORDER BY d.lo, d.hi, d.day
+"""
 _DYADS = """
 INSERT INTO event_index_dyads (lo, hi, events, scored, weight_sum)
 SELECT d.lo, d.hi, count(*), sum(CASE WHEN e.status IN ('occurred', 'ongoing') THEN 1 ELSE 0 END),
@@ -92,6 +102,7 @@ def rebuild(db: sqlite3.Connection) -> int:
     db.execute("INSERT INTO event_index_actors (actor_key, events) SELECT actor_key, count(DISTINCT cluster_id)"
                " FROM event_index_parties WHERE rejected = 0 GROUP BY actor_key")
     db.execute(_DYADS.format(where="d.rejected = 0"))
+    _write_dyad_months(db, _rows(db, _MONTH_ROWS.format(bucket=_BUCKET, where="d.rejected = 0")))
     return count
 
 
@@ -106,7 +117,7 @@ def refresh(db: sqlite3.Connection, cluster_ids: Iterable[str]) -> None:
     for rowid, summary in old_fts:
         db.execute("INSERT INTO event_index_fts(event_index_fts, rowid, summary) VALUES ('delete', ?, ?)", (rowid, summary))
     keys = {r[0] for r in db.execute(f"SELECT actor_key FROM event_index_parties WHERE cluster_id IN ({marks})", wanted)}
-    pairs = {tuple(r) for r in db.execute(f"SELECT lo, hi FROM event_index_pairs WHERE cluster_id IN ({marks})", wanted)}
+    pairs = {tuple(r) for r in db.execute(f"SELECT lo, hi, {_BUCKET} FROM event_index_pairs d WHERE cluster_id IN ({marks})", wanted)}
     for table, column in (("event_index", "id"), ("event_index_parties", "cluster_id"), ("event_index_pairs", "cluster_id")):
         db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", wanted)
     rows = _rows(db, _REPORTS.format(
@@ -115,18 +126,70 @@ def refresh(db: sqlite3.Connection, cluster_ids: Iterable[str]) -> None:
                " ORDER BY 1, e.id"), wanted)
     _write(db, _clusters(rows), ActorBook(db), review.ReviewBook(db), rowids=old_rowids)
     keys |= {r[0] for r in db.execute(f"SELECT actor_key FROM event_index_parties WHERE cluster_id IN ({marks})", wanted)}
-    pairs |= {tuple(r) for r in db.execute(f"SELECT lo, hi FROM event_index_pairs WHERE cluster_id IN ({marks})", wanted)}
+    pairs |= {tuple(r) for r in db.execute(f"SELECT lo, hi, {_BUCKET} FROM event_index_pairs d WHERE cluster_id IN ({marks})", wanted)}
     for key in keys:
         db.execute("DELETE FROM event_index_actors WHERE actor_key = ?", (key,))
         db.execute("INSERT INTO event_index_actors (actor_key, events) SELECT actor_key, count(DISTINCT cluster_id)"
                    " FROM event_index_parties WHERE actor_key = ? AND rejected = 0 GROUP BY actor_key", (key,))
-    for lo, hi in pairs:
+    for lo, hi, bucket in pairs:
         db.execute("DELETE FROM event_index_dyads WHERE lo = ? AND hi = ?", (lo, hi))
         db.execute(_DYADS.format(where="d.lo = ? AND d.hi = ? AND d.rejected = 0"), (lo, hi))
+        db.execute("DELETE FROM event_index_dyad_months WHERE lo = ? AND hi = ? AND bucket = ?", (lo, hi, bucket))
+        within, params = bucket_days("d.day", bucket)
+        _write_dyad_months(db, _rows(db, _MONTH_ROWS.format(bucket=_BUCKET, where=f"d.lo = ? AND d.hi = ? AND d.rejected = 0 AND {within}"),
+                                     (lo, hi, *params)))
     for cluster_id in wanted:
         row = db.execute("SELECT rowid, summary FROM event_index WHERE id = ?", (cluster_id,)).fetchone()
         if row:
             db.execute("INSERT INTO event_index_fts(rowid, summary) VALUES (?, ?)", tuple(row))
+
+
+def bucket_days(column: str, bucket: str) -> tuple[str, list[str]]:
+    """SQL selecting the days of a month bucket (a month's days and the month itself; a year or
+    '' only itself)."""
+    if len(bucket) == 7:
+        return f"{column} >= ? AND {column} < ?", [bucket, bucket + HIGH]
+    return f"{column} = ?", [bucket]
+
+
+def _write_dyad_months(db: sqlite3.Connection, rows: Iterable[sqlite3.Row]) -> None:
+    """Aggregate pair rows (ordered by pair) into event_index_dyad_months."""
+    batch: list[tuple] = []
+    for (lo, hi), group in groupby(rows, key=lambda r: (r["lo"], r["hi"])):
+        months = aggregate_months(group)
+        batch += [(lo, hi, bucket, e["events"], json.dumps(e["counts"]), json.dumps(e["people"]), json.dumps(e["places"]))
+                  for bucket, e in months.items()]
+        if len(batch) >= 20000:
+            _insert_months(db, batch)
+    _insert_months(db, batch)
+
+
+def aggregate_months(rows: Iterable[sqlite3.Row]) -> dict[str, dict]:
+    """Pair rows (_MONTH_ROWS) of one pair as bucket -> events, counts per "quad status"
+    ([events, summed weight]), people and places (id -> events)."""
+    months: dict[str, dict] = {}
+    for row in rows:
+        entry = months.setdefault(row["bucket"], {"events": 0, "counts": {}, "people": {}, "places": {}})
+        entry["events"] += 1
+        count = entry["counts"].setdefault(f"{row['quad']} {row['status']}", [0, 0.0])
+        count[0] += 1
+        count[1] = round(count[1] + row["weight"], 3)
+        for person in row["people"].split(_SEP) if row["people"] else ():
+            entry["people"][person] = entry["people"].get(person, 0) + 1
+        if row["place_id"]:
+            entry["places"][row["place_id"]] = entry["places"].get(row["place_id"], 0) + 1
+    return months
+
+
+def month_rows(db: sqlite3.Connection, where: str, params: list) -> sqlite3.Cursor:
+    """The rows aggregate_months reads, for pair rows ``d`` matching ``where``."""
+    return _rows(db, _MONTH_ROWS.format(bucket=_BUCKET, where=where), params)
+
+
+def _insert_months(db: sqlite3.Connection, batch: list[tuple]) -> None:
+    db.executemany("INSERT INTO event_index_dyad_months (lo, hi, bucket, events, counts, people, places)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?)", batch)
+    batch.clear()
 
 
 def _clusters(*streams: Iterable[sqlite3.Row]) -> Iterator[list[sqlite3.Row]]:
@@ -156,8 +219,10 @@ def _flush(db: sqlite3.Connection, events: list, parties: list, pairs: list) -> 
                    " article_id, summary, place_id, place_name, place_country, place_lat, place_lon, actors, recipients,"
                    " sources, reviewed, rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    events)
-    db.executemany("INSERT INTO event_index_parties (actor_key, cluster_id, day, kind, rejected) VALUES (?, ?, ?, ?, ?)", parties)
-    db.executemany("INSERT INTO event_index_pairs (lo, hi, cluster_id, day, rejected) VALUES (?, ?, ?, ?, ?)", pairs)
+    db.executemany("INSERT INTO event_index_parties (actor_key, cluster_id, day, kind, type, status, rejected)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?)", parties)
+    db.executemany("INSERT INTO event_index_pairs (lo, hi, cluster_id, day, type, status, rejected) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   pairs)
     events.clear()
     parties.clear()
     pairs.clear()
@@ -194,14 +259,15 @@ def summarise(members: list[sqlite3.Row], book: ActorBook, reviews: "review.Revi
            len({m["article_id"] for m in members}),
            json.dumps(review.marker(machine, state), ensure_ascii=False) if state else None, rejected)
     keys_of = [book.keys(a) for a in dict.fromkeys(shown["actors"] + shown["recipients"])]
-    party_rows = {(key, cluster_id, day, kind, rejected) for keys in keys_of for key, kind in keys}
+    kinds = (shown["type"], shown["status"], rejected)
+    party_rows = {(key, cluster_id, day, kind, *kinds) for keys in keys_of for key, kind in keys}
     pair_rows = set()
     for i, left in enumerate(keys_of):
         for right in keys_of[i + 1:]:
             for a, _ in left:
                 for b, _ in right:
                     if a != b:
-                        pair_rows.add((min(a, b), max(a, b), cluster_id, day, rejected))
+                        pair_rows.add((min(a, b), max(a, b), cluster_id, day, *kinds))
     return row, sorted(party_rows, key=str), sorted(pair_rows)
 
 

@@ -18,7 +18,7 @@ import sqlite3
 
 from dyad.scores import PLANNED_STATUSES, QUADS, SCORED_STATUSES
 from dyad.store import review
-from dyad.store.event_index import clusters_of_articles, ensure_built
+from dyad.store.event_index import aggregate_months, bucket_days, clusters_of_articles, ensure_built, month_rows
 
 MAX_LIMIT = 500
 DYAD_EVENTS = 500      # events a dyad view lists (the latest); its months count them all
@@ -56,7 +56,7 @@ def event_page(db: sqlite3.Connection, *, actor: str | None = None, a: str | Non
         params.append(key)
     for column, value in (("type", type.upper() if type else None), ("status", status)):
         if value:
-            where.append(f"e.{column} = ?")
+            where.append(f"{'d' if driver else 'e'}.{column} = ?")  # in the driver's index: counted there
             params.append(value)
     _date_range(where, params, day, since, until)
     if q:
@@ -69,7 +69,9 @@ def event_page(db: sqlite3.Connection, *, actor: str | None = None, a: str | Non
     clause = " AND ".join(where) or "1"
     rows = db.execute(f"SELECT e.* FROM {source} WHERE {clause} ORDER BY {order} LIMIT ? OFFSET ?",
                       [*params, limit, offset]).fetchall()
-    total = db.execute(f"SELECT count(*) FROM {source} WHERE {clause}", params).fetchone()[0]
+    # Counting needs the events only for a word search or a second actor; else the driver's index answers.
+    counted = source if (q or extra or not driver) else driver
+    total = db.execute(f"SELECT count(*) FROM {counted} WHERE {clause}", params).fetchone()[0]
     return {"items": [_summary(r) for r in rows], "total": total, "limit": limit, "offset": offset}
 
 
@@ -149,39 +151,88 @@ def dyad_view(db: sqlite3.Connection, a: str, b: str, *, since: str | None = Non
     _date_range(where, params, "d.day", since, until)
     if not include_rejected:
         where.append("d.rejected = 0")
-    clause = " AND ".join(where)
-    source = "event_index_pairs d JOIN event_index e ON e.id = d.cluster_id"
-    rows = db.execute(f"SELECT e.* FROM {source} WHERE {clause} ORDER BY d.day DESC, d.cluster_id DESC LIMIT ?",
-                      [*params, max(0, min(int(limit), 5000))]).fetchall()
-    months: dict[str, dict] = {}
-    total = 0
-    for month, quad, status, count, weight_sum in db.execute(
-            f"SELECT e.month, e.quad, e.status, count(*), sum(e.weight) FROM {source} WHERE {clause}"
-            " GROUP BY e.month, e.quad, e.status", params):
-        total += count
-        if month is None:
-            continue
-        entry = months.setdefault(month, {"month": month, "score": 0.0, "events": 0, "by_quad": dict.fromkeys(QUADS, 0),
-                                          "planned": 0})
-        entry["events"] += count
-        if status in SCORED_STATUSES:
-            entry["score"] = round(entry["score"] + weight_sum, 2)
-            entry["by_quad"][quad] += count
-        elif status in PLANNED_STATUSES:
-            entry["planned"] += count
-    people = db.execute(
-        f"SELECT p.actor_key, count(DISTINCT p.cluster_id) AS n FROM event_index_pairs d"
-        f" JOIN event_index_parties p ON p.cluster_id = d.cluster_id WHERE {clause} AND p.kind = 'person'"
-        " GROUP BY p.actor_key ORDER BY n DESC, p.actor_key LIMIT 50", params).fetchall()
-    places = db.execute(
-        f"SELECT e.place_id, e.place_name, e.place_country, e.place_lat, e.place_lon, count(*) AS n FROM {source}"
-        f" WHERE {clause} AND e.place_id IS NOT NULL GROUP BY e.place_id ORDER BY n DESC, e.place_id LIMIT 100", params).fetchall()
-    names = _names(db, [lo, hi, *(r[0] for r in people)])
-    return {"a": _ref(_key(db, a), names), "b": _ref(_key(db, b), names), "total": total,
-            "events": [_summary(r) for r in reversed(rows)],
-            "months": [months[m] for m in sorted(months)],
-            "people": [{"id": r[0], "name": names.get(r[0], r[0]), "events": r[1]} for r in people],
-            "places": [{"place_id": r[0], "name": r[1], "country": r[2], "lat": r[3], "lon": r[4], "events": r[5]} for r in places]}
+    rows = db.execute(f"SELECT e.* FROM event_index_pairs d JOIN event_index e ON e.id = d.cluster_id WHERE {' AND '.join(where)}"
+                      " ORDER BY d.day DESC, d.cluster_id DESC LIMIT ?", [*params, max(0, min(int(limit), 5000))]).fetchall()
+    buckets = _pair_buckets(db, lo, hi, since, until, include_rejected)
+    months = []
+    for bucket in sorted(b for b in buckets if len(b) == 7):
+        entry = buckets[bucket]
+        month = {"month": bucket, "score": 0.0, "events": entry["events"], "by_quad": dict.fromkeys(QUADS, 0), "planned": 0}
+        for key, (count, weight_sum) in entry["counts"].items():
+            quad, status = key.split(" ")
+            if status in SCORED_STATUSES:
+                month["score"] = round(month["score"] + weight_sum, 2)
+                month["by_quad"][quad] += count
+            elif status in PLANNED_STATUSES:
+                month["planned"] += count
+        months.append(month)
+    people = _top(buckets, "people", 50)
+    names = _names(db, [lo, hi, *people])
+    return {"a": _ref(_key(db, a), names), "b": _ref(_key(db, b), names),
+            "total": sum(e["events"] for e in buckets.values()),
+            "events": [_summary(r) for r in reversed(rows)], "months": months,
+            "people": [{"id": p, "name": names.get(p, p), "events": n} for p, n in people.items()],
+            "places": _places(db, _top(buckets, "places", 100))}
+
+
+def _pair_buckets(db: sqlite3.Connection, lo: str, hi: str, since: str | None, until: str | None,
+                  include_rejected: bool) -> dict[str, dict]:
+    """A pair's events in the range, per month bucket (event_index.aggregate_months): whole
+    months from event_index_dyad_months, the months the range cuts (and every month when
+    rejected events are wanted, which that table leaves out) from the events themselves."""
+    found: dict[str, dict] = {}
+    if include_rejected:
+        where, params = ["d.lo = ?", "d.hi = ?"], [lo, hi]
+        _date_range(where, params, "d.day", since, until)
+        return aggregate_months(month_rows(db, " AND ".join(where), params))
+    for row in db.execute("SELECT bucket, events, counts, people, places FROM event_index_dyad_months WHERE lo = ? AND hi = ?",
+                          (lo, hi)):
+        share = _bucket_share(row["bucket"], since, until)
+        if share == "all":
+            found[row["bucket"]] = {"events": row["events"], "counts": json.loads(row["counts"]),
+                                    "people": json.loads(row["people"]), "places": json.loads(row["places"])}
+        elif share == "some":
+            within, params = bucket_days("d.day", row["bucket"])
+            where, params = ["d.lo = ?", "d.hi = ?", "d.rejected = 0", within], [lo, hi, *params]
+            _date_range(where, params, "d.day", since, until)
+            found.update(aggregate_months(month_rows(db, " AND ".join(where), params)))
+    return found
+
+
+def _bucket_share(bucket: str, since: str | None, until: str | None) -> str:
+    """How much of a month bucket the range [since, until] takes: all, some or none (the same
+    rule as _date_range: a bucket holds the days that start with it)."""
+    if not bucket:
+        return "none" if since or until else "all"
+    shares = []
+    if since:
+        shares.append("all" if bucket >= since else "some" if len(bucket) == 7 and since.startswith(bucket) else "none")
+    if until:
+        if bucket.startswith(until) or bucket < until and not until.startswith(bucket):
+            shares.append("all")
+        elif until.startswith(bucket):
+            shares.append("some" if len(bucket) == 7 else "all")
+        else:
+            shares.append("none")
+    return "none" if "none" in shares else "some" if "some" in shares else "all"
+
+
+def _top(buckets: dict[str, dict], part: str, count: int) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for entry in buckets.values():
+        for key, n in entry[part].items():
+            totals[key] = totals.get(key, 0) + n
+    return dict(sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:count])
+
+
+def _places(db: sqlite3.Connection, counts: dict[str, int]) -> list[dict]:
+    places = []
+    for place_id, n in counts.items():
+        row = db.execute("SELECT place_name, place_country, place_lat, place_lon FROM event_index WHERE place_id = ? LIMIT 1",
+                         (place_id,)).fetchone()
+        if row:
+            places.append({"place_id": place_id, "name": row[0], "country": row[1], "lat": row[2], "lon": row[3], "events": n})
+    return places
 
 
 # --- actors -----------------------------------------------------------------------------------------
@@ -254,41 +305,56 @@ def map_points(db: sqlite3.Connection, *, a: str | None = None, b: str | None = 
     """Where the matching events took place: per place (with coordinates) and per country of
     the place."""
     ensure_built(db)
-    if a or b:
-        driver, where, params = _side_driver(db, a or b, b if a else None)
-        source, day, rejected = f"{driver} JOIN event_index e ON e.id = d.cluster_id", "d.day", "d.rejected"
+    if a and b:
+        lo, hi = sorted((_key(db, a), _key(db, b)))
+        places = _places(db, _top(_pair_buckets(db, lo, hi, since, until, include_rejected), "places", 10**9))
     else:
-        source, day, rejected, where, params = "event_index e", "e.day", "e.rejected", [], []
-    _date_range(where, params, day, since, until)
-    if not include_rejected:
-        where.append(f"{rejected} = 0")
-    clause = " AND ".join(where + ["e.place_id IS NOT NULL"])
-    places = db.execute(
-        f"SELECT e.place_id, min(e.place_name), min(e.place_country), min(e.place_lat), min(e.place_lon), count(*) AS n"
-        f" FROM {source} WHERE {clause} GROUP BY e.place_id ORDER BY n DESC, e.place_id", params).fetchall()
+        if a or b:
+            driver, where, params = _side_driver(db, a or b, None)
+            source, day, rejected = f"{driver} JOIN event_index e ON e.id = d.cluster_id", "d.day", "d.rejected"
+        else:
+            source, day, rejected, where, params = "event_index e", "e.day", "e.rejected", [], []
+        _date_range(where, params, day, since, until)
+        if not include_rejected:
+            where.append(f"{rejected} = 0")
+        clause = " AND ".join(where + ["e.place_id IS NOT NULL"])
+        places = [{"place_id": r[0], "name": r[1], "country": r[2], "lat": r[3], "lon": r[4], "events": r[5]} for r in db.execute(
+            f"SELECT e.place_id, min(e.place_name), min(e.place_country), min(e.place_lat), min(e.place_lon), count(*) AS n"
+            f" FROM {source} WHERE {clause} GROUP BY e.place_id ORDER BY n DESC, e.place_id", params)]
     countries: dict[str, int] = {}
     for place in places:
-        if place[2]:
-            countries[place[2]] = countries.get(place[2], 0) + place[5]
-    return {"places": [{"place_id": r[0], "name": r[1], "country": r[2], "lat": r[3], "lon": r[4], "events": r[5]} for r in places],
+        if place["country"]:
+            countries[place["country"]] = countries.get(place["country"], 0) + place["events"]
+    return {"places": places,
             "countries": [{"iso3": c, "events": n} for c, n in sorted(countries.items(), key=lambda kv: (-kv[1], kv[0]))]}
 
 
 def search(db: sqlite3.Connection, q: str, *, limit: int = 20, include_rejected: bool = False) -> dict:
-    """Articles (title and text) and events (their sentence) matching every word of ``q``,
-    best matches first."""
+    """Articles (title and text) and events (their sentence) matching every word of ``q``: the
+    best matches first when there are at most RANKED of them, else the latest stored (ranking
+    every match of a common word in a large store takes seconds)."""
     limit, _ = _page(limit, 0)
     ensure_built(db)
     match = _fts_query(q)
     if not match:
         return {"articles": [], "events": []}
-    articles = db.execute(
-        "SELECT a.id, a.title, a.outlet, a.published, a.dateline, a.url FROM articles_fts f JOIN articles a ON a.rowid = f.rowid"
-        " WHERE articles_fts MATCH ? ORDER BY f.rank LIMIT ?", (match, limit)).fetchall()
-    events = db.execute(
-        "SELECT e.* FROM event_index_fts f JOIN event_index e ON e.rowid = f.rowid WHERE event_index_fts MATCH ?"
-        f"{'' if include_rejected else ' AND e.rejected = 0'} ORDER BY f.rank LIMIT ?", (match, limit)).fetchall()
+    article_ids = _fts_rowids(db, "articles_fts", match, limit)
+    articles = [r for i in article_ids for r in db.execute(
+        "SELECT id, title, outlet, published, dateline, url FROM articles WHERE rowid = ?", (i,))]
+    events = [r for i in _fts_rowids(db, "event_index_fts", match, limit * 2) for r in db.execute(
+        f"SELECT * FROM event_index WHERE rowid = ?{'' if include_rejected else ' AND rejected = 0'}", (i,))][:limit]
     return {"articles": [dict(r) for r in articles], "events": [_summary(r) for r in events]}
+
+
+RANKED = 2000
+
+
+def _fts_rowids(db: sqlite3.Connection, table: str, match: str, limit: int) -> list[int]:
+    latest = [r[0] for r in db.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?",
+                                       (match, RANKED + 1))]
+    if len(latest) > RANKED:
+        return latest[:limit]
+    return [r[0] for r in db.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rank LIMIT ?", (match, limit))]
 
 
 # --- helpers ----------------------------------------------------------------------------------------

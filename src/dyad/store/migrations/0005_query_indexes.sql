@@ -29,7 +29,7 @@ CREATE TABLE event_index (
     rejected      INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX event_index_day ON event_index(day, id);
-CREATE INDEX event_index_type ON event_index(type, day);
+CREATE INDEX event_index_type ON event_index(type, status, day);
 CREATE INDEX event_index_status ON event_index(status, day);
 CREATE INDEX event_index_place ON event_index(place_id);
 
@@ -39,9 +39,11 @@ CREATE TABLE event_index_parties (
     cluster_id TEXT NOT NULL,
     day        TEXT NOT NULL,
     kind       TEXT,                        -- the actor's kind ('country' for a country code)
+    type       TEXT NOT NULL,               -- the event's (so that filters and counts stay in the index)
+    status     TEXT NOT NULL,
     rejected   INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX event_index_parties_key ON event_index_parties(actor_key, day, cluster_id, rejected);
+CREATE INDEX event_index_parties_key ON event_index_parties(actor_key, day, cluster_id, rejected, type, status);
 CREATE INDEX event_index_parties_cluster ON event_index_parties(cluster_id);
 
 -- Every unordered pair of keys of two different participants (lo < hi).
@@ -50,10 +52,11 @@ CREATE TABLE event_index_pairs (
     hi         TEXT NOT NULL,
     cluster_id TEXT NOT NULL,
     day        TEXT NOT NULL,
+    type       TEXT NOT NULL,
+    status     TEXT NOT NULL,
     rejected   INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX event_index_pairs_pair ON event_index_pairs(lo, hi, day, cluster_id, rejected);
-CREATE INDEX event_index_pairs_hi ON event_index_pairs(hi, lo);
+CREATE INDEX event_index_pairs_pair ON event_index_pairs(lo, hi, day, cluster_id, rejected, type, status);
 CREATE INDEX event_index_pairs_cluster ON event_index_pairs(cluster_id);
 
 -- Events per actor key, and per pair with the summed weight of what occurred (for counterparts).
@@ -72,9 +75,24 @@ CREATE TABLE event_index_dyads (
 );
 CREATE INDEX event_index_dyads_hi ON event_index_dyads(hi, lo);
 
+-- A pair's events per month (bucket: YYYY-MM, or YYYY for a date with a year only, or '' when
+-- the year is unknown), rejected events left out: counts and summed weights per quad and status,
+-- people and places, so that a dyad's view reads a hundred rows, not its thousands of events.
+CREATE TABLE event_index_dyad_months (
+    lo      TEXT NOT NULL,
+    hi      TEXT NOT NULL,
+    bucket  TEXT NOT NULL,
+    events  INTEGER NOT NULL,
+    counts  TEXT NOT NULL,                  -- JSON {"quad status": [events, summed weight]}
+    people  TEXT NOT NULL,                  -- JSON {person id: events}
+    places  TEXT NOT NULL,                  -- JSON {place id: events}
+    PRIMARY KEY (lo, hi, bucket)
+);
+
 -- Full-text search over the events' sentences.
 CREATE VIRTUAL TABLE event_index_fts USING fts5(summary, content='event_index', content_rowid='rowid');
 
 -- Lookups an event's page makes at any size: its figures, and the plans it fulfils.
 CREATE INDEX figures_event ON figures(event_id);
+CREATE INDEX actor_mentions_actor_quote ON actor_mentions(actor_id, quote);
 CREATE INDEX event_links_to ON event_links(to_cluster);
