@@ -178,8 +178,12 @@ def test_extract_redoes_only_older_extractor_versions(tmp_path: Path) -> None:
     con = sqlite3.connect(db, isolation_level=None)
     older = [r[0] for r in con.execute("SELECT article_id FROM extractions ORDER BY article_id LIMIT 2")]
     con.execute("UPDATE extractions SET extractor = 'dyad.extract.v0' WHERE article_id IN (?, ?)", older)
-    assert "2 articles extracted, 0 failed" in cli(db, conf, "extract")
+    newer = con.execute("SELECT article_id FROM extractions ORDER BY article_id DESC LIMIT 1").fetchone()[0]
+    con.execute("UPDATE extractions SET extractor = 'dyad.extract.v999' WHERE article_id = ?", (newer,))
+    assert "2 articles extracted, 0 failed" in cli(db, conf, "extract")  # the newer one is left as it is
     assert facts(db) == before  # replaced in place: no event, participant or mention twice
-    assert Counter(r[0] for r in con.execute("SELECT extractor FROM extractions")) == {EXTRACTOR_VERSION: 5}
+    assert Counter(r[0] for r in con.execute("SELECT extractor FROM extractions")) == {EXTRACTOR_VERSION: 4, "dyad.extract.v999": 1}
     con.close()
     assert "0 articles extracted" in cli(db, conf, "extract")
+    assert "5 articles extracted" in cli(db, conf, "extract", "--force")
+    assert facts(db) == before

@@ -21,7 +21,7 @@ from dyad.store.extraction import EXTRACTOR_VERSION
 def import_partitions(folder: Path, *, store: Store, settings: Settings) -> IngestReport:
     """Write the articles, extractions and rejections under ``folder`` into ``store``, one
     transaction per batch, in the order the inputs were read; then resolve across articles.
-    An extraction made by another extractor version is not imported (``dyad extract`` redoes it)."""
+    An extraction made by another extractor version is not imported (``dyad extract`` makes it anew)."""
     if not any((folder / "articles").glob("*.parquet")):  # every partition has a file per table, empty or not
         raise DyadError(f"[P101] no Parquet partitions in {folder}; 'dyad scale run INPUT... --out {folder}' writes them")
     report = IngestReport(run_id=store.begin_run(f"scale import {folder}"))

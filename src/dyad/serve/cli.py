@@ -21,7 +21,7 @@ from rich.table import Table
 
 from dyad.api import ingest as run_ingest
 from dyad.api import open_store
-from dyad.errors import DyadError
+from dyad.errors import DyadError, StoreError
 from dyad.pipeline import STAGES
 from dyad.serve.export import FORMATS, article_record, export_articles
 from dyad.settings import Settings, load_settings, with_overrides
@@ -341,7 +341,7 @@ def stages() -> None:
 @_fail_cleanly
 def extract(ctx: click.Context, force: bool) -> None:
     """Extract actors, places, times, figures and events from stored articles that lack them or
-    were extracted by another version of the extractor (all of them with --force); each article's
+    were extracted by an older version of the extractor (all of them with --force); each article's
     earlier machine output is replaced in place."""
     from dyad.api import extract_stored
 
@@ -715,6 +715,8 @@ def serve(ctx: click.Context, host: str | None, port: int | None, token: str | N
     from dyad.web.security import LOOPBACK_NAMES, is_loopback, new_token
 
     settings = _settings(ctx)
+    if isinstance(settings.db_path, str):  # the workbench opens SQLite connections of its own
+        raise StoreError("[S023] dyad serve works on a SQLite store; --db is a PostgreSQL URL")
     host, port = host or settings.serve_host, port or settings.serve_port
     exposed = not is_loopback(host)
     if exposed and not token:

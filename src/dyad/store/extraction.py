@@ -83,8 +83,20 @@ def _write_event(db: sqlite3.Connection, event: Event) -> None:
 
 
 def has_extraction(db: sqlite3.Connection, article_id: str) -> bool:
-    return db.execute("SELECT 1 FROM extractions WHERE article_id = ? AND extractor = ?",
-                      (article_id, EXTRACTOR_VERSION)).fetchone() is not None
+    """Whether the article has an extraction that need not be redone: one by this extractor or a
+    newer one (a store also written by a newer dyad keeps that dyad's output)."""
+    row = db.execute("SELECT extractor FROM extractions WHERE article_id = ?", (article_id,)).fetchone()
+    return row is not None and not is_older_extractor(row[0])
+
+
+def is_older_extractor(version: str) -> bool:
+    """``dyad.extract.vN`` with N below this extractor's; a version not in that form counts as older."""
+    return _generation(version) < _generation(EXTRACTOR_VERSION)
+
+
+def _generation(version: str) -> int:
+    prefix, _, number = version.rpartition(".v")
+    return int(number) if prefix == "dyad.extract" and number.isdigit() else -1
 
 
 # --- reading ----------------------------------------------------------------------------------
