@@ -46,12 +46,13 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def serve(db: Path) -> Server:
-    """Start the app on ``db`` in a thread; returns once it accepts connections."""
+def serve(db: Path, token: str | None = None) -> Server:
+    """Start the app on ``db`` (changes need ``token`` when given) in a thread; returns once it
+    accepts connections."""
     uvicorn = pytest.importorskip("uvicorn")
     from dyad.web import create_app
 
-    app = create_app(db, load_settings())
+    app = create_app(db, load_settings(), token)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, name="dyad-web-test", daemon=True)

@@ -9,6 +9,7 @@ import httpx
 
 from dyad.api import extract_stored, ingest, open_store
 from dyad.settings import load_settings
+from tests.browser.conftest import serve
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 
@@ -83,6 +84,25 @@ def test_a_correction_persists_through_reingest_and_reextraction(seeds_server, w
     assert diff.locator("tr[data-field='type'] td.old").inner_text() == "AGREE"
     assert diff.locator("tr[data-field='type'] td.new").inner_text() == "COOPERATE"
     assert diff.locator("tr[data-field='date'] td.new").inner_text() == "2025-03"
-    assert "the memorandum was signed in March" in page.locator("ol.history").inner_text()
+    assert "the memorandum was signed in March" in page.locator(".history").inner_text()
     page.screenshot(path=str(shots / "review.png"), full_page=True)
     assert watched.errors == [] and watched.dialogs == []
+
+
+def test_a_server_with_a_token_takes_a_review_only_with_it(seeds_server, watched) -> None:
+    server = serve(seeds_server.db, token="s3cret-token")
+    try:
+        event = next(e for e in _dyad(server.url)["events"] if not e["reviewed"])
+        page = watched.open(f"{server.url}/#/event/{event['id']}", "event")
+        page.fill("textarea[name=note]", "checked against the ministry's statement")
+        page.click("form.review-form button[type=submit]")
+        page.wait_for_selector(".form-message.error", state="visible")
+        assert page.locator(".history").inner_text() == "Not reviewed yet."
+
+        page.fill("input[name=token]", "s3cret-token")
+        page.click("form.review-form button[type=submit]")
+        page.wait_for_selector(".history li", state="attached")
+        assert "checked against the ministry's statement" in page.locator(".history").inner_text()
+        assert watched.dialogs == []
+    finally:
+        server.stop()

@@ -16,8 +16,26 @@ function query(params) {
   return text ? `?${text}` : "";
 }
 
+const TOKEN_KEY = "dyad.token";
+
+/** The bearer token a server bound to a non-loopback address wants for changes (kept for the tab). */
+export function setToken(token) {
+  if (token) sessionStorage.setItem(TOKEN_KEY, token);
+  else sessionStorage.removeItem(TOKEN_KEY);
+}
+
+let health = null;
+
+/** /api/health, fetched once: says whether changes need a token. */
+export function serverHealth() {
+  health = health || request("GET", "/health");
+  return health;
+}
+
 async function request(method, path, params, body) {
   const options = { method, headers: { Accept: "application/json" } };
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token && method !== "GET") options.headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);

@@ -1,7 +1,7 @@
 // Event page: every field with its evidence (click to mark the quote in the article), the sources,
 // the analyst's review (confirm / correct / reject) with machine vs corrected values, and merges.
 
-import { get, post } from "../api.js";
+import { get, post, serverHealth, setToken } from "../api.js";
 import { append, h, link, enc, externalLink } from "../dom.js";
 import { textPane } from "../textview.js";
 import { statusBadge, typeBadge } from "../eventlist.js";
@@ -76,7 +76,7 @@ function machineVsCorrected(detail) {
       h("tr", { "data-field": name }, h("th", {}, name), h("td", { class: "old" }, String(shown(old))), h("td", { class: "new" }, String(current(name) ?? "—"))))));
 }
 
-function reviewForm(detail, onDone) {
+function reviewForm(detail, onDone, needsToken) {
   const action = h("select", { name: "action", "aria-label": "Review action" },
     ["confirm", "correct", "reject"].map((a) => h("option", { value: a }, a)));
   const input = (name, value, placeholder) => h("input", { type: "text", name, value: value ?? "", placeholder: placeholder || "" });
@@ -87,6 +87,7 @@ function reviewForm(detail, onDone) {
   const actors = input("actors", (detail.actors || []).map((a) => a.id).join(", "), "actor ids, comma-separated");
   const recipients = input("recipients", (detail.recipients || []).map((a) => a.id).join(", "), "actor ids, comma-separated");
   const note = h("textarea", { name: "note", rows: 2, placeholder: "Why (kept with the review)" });
+  const token = h("input", { type: "password", name: "token", autocomplete: "off" });
   const by = h("input", { type: "text", name: "by", value: localStorage.getItem("dyad.reviewer") || "", placeholder: "workbench" });
   const message = h("p", { class: "form-message", role: "status" });
   const corrections = h("fieldset", { class: "corrections" }, h("legend", {}, "Corrected values"),
@@ -100,6 +101,7 @@ function reviewForm(detail, onDone) {
   const form = h("form", { class: "review-form" },
     h("div", { class: "form-row" }, h("label", { class: "inline" }, "Action ", action), h("label", { class: "inline" }, "Reviewer ", by)),
     corrections, h("label", {}, "Note", note),
+    needsToken ? h("label", {}, "Access token (this server changes the store only with it)", token) : null,
     h("div", { class: "form-row" }, h("button", { type: "submit", class: "primary" }, "Save review"), message));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -116,6 +118,7 @@ function reviewForm(detail, onDone) {
     message.className = "form-message";
     message.textContent = "Saving…";
     try {
+      if (token.value) setToken(token.value);
       const reviewer = by.value.trim();
       if (reviewer) localStorage.setItem("dyad.reviewer", reviewer);
       await post(`/events/${enc(detail.id)}/review`, { action: action.value, changes, note: note.value, ...(reviewer ? { by: reviewer } : {}) });
@@ -130,14 +133,14 @@ function reviewForm(detail, onDone) {
 }
 
 function historyList(history) {
-  if (!history || !history.length) return h("p", { class: "muted" }, "Not reviewed yet.");
-  return h("ol", { class: "history" }, history.map((record) => h("li", {},
+  if (!history || !history.length) return h("div", { class: "history" }, h("p", { class: "muted" }, "Not reviewed yet."));
+  return h("div", { class: "history" }, h("ol", {}, history.map((record) => h("li", {},
     h("span", { class: `review-tag ${record.action}` }, record.action), " ",
     h("span", { class: "muted" }, [record.by, record.at].filter(Boolean).join(" · ")),
     record.changes && Object.keys(record.changes).length
       ? h("div", { class: "changes" }, Object.entries(record.changes).map(([field, value]) => h("span", { class: "change" }, h("b", {}, field), " → ", Array.isArray(value) ? value.join(", ") : String(value ?? "—"))))
       : null,
-    record.note ? h("div", { class: "note" }, record.note) : null)));
+    record.note ? h("div", { class: "note" }, record.note) : null))));
 }
 
 export async function renderEvent(root, { id, isCurrent }) {
@@ -166,7 +169,7 @@ export async function renderEvent(root, { id, isCurrent }) {
         h("section", { class: "card" }, h("h2", {}, `Sources (${(detail.sources || []).length})`), sourcesList(detail.sources, pane)),
         (detail.links || []).length ? h("section", { class: "card" }, h("h2", {}, "Linked events"),
           h("ul", {}, detail.links.map((l) => h("li", {}, `${l.kind}: `, link(`#/event/${enc(l.event_id)}`, l.event_id))))) : null,
-        h("section", { class: "card" }, h("h2", {}, "Review"), reviewForm(detail, rerender), h("h3", {}, "History"), historyList(detail.history)),
+        h("section", { class: "card" }, h("h2", {}, "Review"), reviewForm(detail, rerender, (await serverHealth()).token_required), h("h3", {}, "History"), historyList(detail.history)),
         h("section", { class: "card" }, h("h2", {}, "Merged reports"),
           await mergeList("event", new Set([detail.id, ...(detail.sources || []).map((src) => src.event_id)]), rerender))),
       h("aside", { class: "sticky" }, pane.element)));
