@@ -9,7 +9,7 @@ from pathlib import Path
 from dyad.ingest import discover, read_path
 from dyad.pipeline import process_document
 from dyad.records import Article, Extraction, Rejection
-from dyad.settings import Settings, load_settings
+from dyad.settings import Settings, load_settings, store_location
 from dyad.store import BatchCounts, Store
 
 Progress = Callable[[str], None]
@@ -23,8 +23,15 @@ class IngestReport:
 
 
 def open_store(db: Path | str | None = None, *, settings: Settings | None = None, readonly: bool = False) -> Store:
+    """The store at ``db`` (default: the settings' store): a SQLite file, or with a
+    ``postgresql://`` URL a PostgreSQL database (dyad.store.postgres)."""
     settings = settings or load_settings()
-    return Store(db or settings.db_path, busy_timeout=settings.busy_timeout, readonly=readonly)
+    location = store_location(db or settings.db_path)
+    if isinstance(location, str):
+        from dyad.store.postgres import PostgresStore  # psycopg only for those who use it
+
+        return PostgresStore(location, busy_timeout=settings.busy_timeout, readonly=readonly)
+    return Store(location, busy_timeout=settings.busy_timeout, readonly=readonly)
 
 
 def iter_articles(paths: Iterable[Path], settings: Settings, on_file: Progress | None = None) -> Iterator[Article | Rejection]:

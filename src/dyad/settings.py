@@ -14,7 +14,7 @@ from dyad.errors import ConfigError
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    db_path: Path
+    db_path: Path | str  # a SQLite file, or a postgresql:// URL (dyad.store.postgres)
     busy_timeout: float
     max_bytes: int
     batch_size: int
@@ -66,7 +66,7 @@ def load_settings(config: Path | None = None, **overrides: object) -> Settings:
 
 def _from_tables(store: dict, ingest: dict, clean: dict, extract: dict, serve: dict) -> Settings:
     return Settings(
-        db_path=Path(os.environ.get("DYAD_DB") or store["path"]),
+        db_path=store_location(os.environ.get("DYAD_DB") or store["path"]),
         busy_timeout=float(store["busy_timeout"]),
         max_bytes=int(ingest["max_bytes"]),
         batch_size=int(ingest["batch_size"]),
@@ -84,6 +84,12 @@ def _from_tables(store: dict, ingest: dict, clean: dict, extract: dict, serve: d
     )
 
 
+def store_location(value: object) -> Path | str:
+    """A store's file, or a PostgreSQL URL kept as text (a Path would fold its '//')."""
+    text = str(value)
+    return text if text.startswith(("postgresql://", "postgres://")) else Path(text)
+
+
 def with_overrides(settings: Settings, **overrides: object) -> Settings:
     """``settings`` with the given keys replaced (None means: not given), validated."""
     given = {k: v for k, v in overrides.items() if v is not None}
@@ -91,7 +97,7 @@ def with_overrides(settings: Settings, **overrides: object) -> Settings:
     if unknown:
         raise ConfigError(f"[C004] unknown override(s): {', '.join(sorted(unknown))}")
     if "db_path" in given:
-        given["db_path"] = Path(given["db_path"])  # type: ignore[arg-type]
+        given["db_path"] = store_location(given["db_path"])  # type: ignore[arg-type]
     settings = replace(settings, **given)
     try:
         codecs.lookup(settings.encoding)

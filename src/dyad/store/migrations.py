@@ -42,7 +42,7 @@ def migrate(connection: sqlite3.Connection, where: str) -> int:
             raise StoreError(f"[S003] {where} is an SQLite file but not a dyad store; choose another --db")
         for version, script in available():
             if version > current:
-                for statement in _statements(script):
+                for statement in split_statements(script):
                     connection.execute(statement)
         connection.execute(f"PRAGMA user_version = {newest}")  # an int from file names, not input
         connection.execute("COMMIT")
@@ -52,7 +52,7 @@ def migrate(connection: sqlite3.Connection, where: str) -> int:
     return newest
 
 
-def _statements(script: str) -> list[str]:
+def split_statements(script: str) -> list[str]:
     """A migration script as single statements (triggers keep their inner semicolons)."""
     statements, current = [], ""
     for line in script.splitlines(keepends=True):
