@@ -185,6 +185,10 @@ class _Render:
                     emit("(SELECT NULL WHERE false)")  # SQLite's empty list
                 else:
                     emit("(" + " ".join(self._items(inner)) + ")")
+                    after = toks[end + 1] if end + 1 < len(toks) else None
+                    if inner and inner[0].upper == "SELECT" and len(parts) > 1 and parts[-2].upper() in ("FROM", "JOIN") \
+                            and (after is None or after.kind != "word" or after.upper in _AFTER_TABLE - {"AS"}):
+                        parts[-1] += f" AS dyad_from_{end}"  # PostgreSQL before 16 wants a name for a subquery
                 glue, i = False, end + 1
                 continue
             if up == "MATCH" and self.match and parts:
@@ -557,7 +561,8 @@ def column_type(declared: str) -> str:
 def fts_document(alias: str, columns: tuple[str, ...]) -> str:
     """The text search document of an FTS5 table's columns (as the index and the search build it)."""
     text = " || ' ' || ".join(f"coalesce({alias}{c}, '')" for c in columns)
-    return f"to_tsvector('{FTS_CONFIG}', regexp_replace(({text}) COLLATE \"und-x-icu\", '[^[:alnum:]]+', ' ', 'g'))"
+    # ICU, not the database's locale (often C), decides what a letter is and its lower case.
+    return f"to_tsvector('{FTS_CONFIG}', lower(regexp_replace(({text}) COLLATE \"und-x-icu\", '[^[:alnum:]]+', ' ', 'g')))"
 
 
 def fts_tables(scripts: list[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
