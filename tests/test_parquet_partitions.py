@@ -124,3 +124,18 @@ def test_bad_partitions_are_a_clear_error(ordered: list, tmp_path: Path) -> None
     result = runner.invoke(main, ["--db", str(tmp_path / "b.db"), "scale", "import", str(damaged)])
     assert result.exit_code == 3 and "[P102] cannot read the partitions" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_runs_into_one_folder_import_in_run_order(ordered: list, tmp_path: Path) -> None:
+    articles = [(f, i, r) for f, i, r in ordered if isinstance(r, Article)]
+    update = articles[-1][2]
+    original = next(r for _, _, r in articles if r.key == update.key and r.id != update.id)
+    parts = tmp_path / "parts"
+    write_partition(parts, [(0, 0, update)], run=2)  # the later run read its file first
+    write_partition(parts, [(7, 0, original)], run=1)
+    db = tmp_path / "runs.db"
+    result = CliRunner().invoke(main, ["--db", str(db), "scale", "import", str(parts)], catch_exceptions=False)
+    assert "1 added, 1 new versions" in result.output
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT id, version FROM articles ORDER BY version").fetchall() == [(original.id, 1), (update.id, 2)]
+    con.close()

@@ -66,7 +66,7 @@ def _articles(folder: Path, chunk: int) -> Iterator[tuple[Article, Extraction | 
     try:
         cursor = con.execute(
             f"SELECT a.*, x.record AS extraction FROM read_parquet('{_glob(folder, 'articles')}') a"
-            f" LEFT JOIN {extractions} x ON x.article_id = a.article_id ORDER BY a.file_seq, a.item_seq, a.locator",
+            f" LEFT JOIN {extractions} x ON x.article_id = a.article_id ORDER BY a.run, a.file_seq, a.item_seq, a.locator",
             [EXTRACTOR_VERSION] if has_extractions else [])
         columns = [d[0] for d in cursor.description]
         while rows := cursor.fetchmany(chunk):
@@ -83,7 +83,7 @@ def _rejections(folder: Path) -> list[Rejection]:
         return []
     con = duckdb.connect()
     try:
-        cursor = con.execute(f"SELECT * FROM read_parquet('{_glob(folder, 'rejections')}') ORDER BY file_seq, item_seq, locator")
+        cursor = con.execute(f"SELECT * FROM read_parquet('{_glob(folder, 'rejections')}') ORDER BY run, file_seq, item_seq, locator")
         columns = [d[0] for d in cursor.description]
         return [rejection_from_row(dict(zip(columns, values))) for values in cursor.fetchall()]
     finally:

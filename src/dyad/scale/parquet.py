@@ -10,8 +10,9 @@ Layout of an output folder (each ``part-<digest>.parquet`` holds what one batch 
     figures/       one row per figure        }
     rejections/    one row per rejected input
 
-``file_seq``/``item_seq`` keep the order the inputs were discovered and read in, so an import
-versions documents exactly as ``dyad ingest`` would.
+``run`` (when the run started, in nanoseconds), ``file_seq`` and ``item_seq`` keep the order the
+inputs were discovered and read in, so an import versions documents exactly as ``dyad ingest``
+would, also when several runs wrote into one folder.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from dyad.store.extraction import EXTRACTOR_VERSION
 Record = Article | Extraction | Rejection
 Ordered = tuple[int, int, Record]  # (file_seq, item_seq, record)
 
-_SEQ = [("file_seq", pa.int64()), ("item_seq", pa.int64())]
+_SEQ = [("run", pa.int64()), ("file_seq", pa.int64()), ("item_seq", pa.int64())]
 SCHEMAS: dict[str, pa.Schema] = {
     "articles": pa.schema([
         ("article_id", pa.string()), ("key", pa.string()), ("source", pa.string()), ("locator", pa.string()),
@@ -98,7 +99,7 @@ def document_from_json(text: str) -> Document:
 
 # --- records -> rows ------------------------------------------------------------------------------
 
-def article_row(article: Article, file_seq: int, item_seq: int) -> dict:
+def article_row(article: Article, run: int, file_seq: int, item_seq: int) -> dict:
     meta = article.metadata()
     return {
         "article_id": article.id, "key": article.key, "source": article.source, "locator": article.locator,
@@ -107,7 +108,7 @@ def article_row(article: Article, file_seq: int, item_seq: int) -> dict:
         "paragraphs": json.dumps([[p.start, p.end] for p in article.paragraphs]),
         "metadata": json.dumps({name: dataclasses.asdict(value) for name, value in meta.items()}, ensure_ascii=False),
         "removed": json.dumps([dataclasses.asdict(block) for block in article.removed], ensure_ascii=False),
-        "file_seq": file_seq, "item_seq": item_seq,
+        "run": run, "file_seq": file_seq, "item_seq": item_seq,
     }
 
 
@@ -140,20 +141,20 @@ def extraction_rows(extraction: Extraction) -> dict[str, list[dict]]:
     return rows
 
 
-def rows_by_table(items: Iterable[Ordered]) -> dict[str, list[dict]]:
+def rows_by_table(items: Iterable[Ordered], run: int = 0) -> dict[str, list[dict]]:
     tables: dict[str, list[dict]] = {name: [] for name in TABLES}
     for file_seq, item_seq, record in items:
         if isinstance(record, Article):
-            tables["articles"].append(article_row(record, file_seq, item_seq))
+            tables["articles"].append(article_row(record, run, file_seq, item_seq))
         elif isinstance(record, Extraction):
             for name, rows in extraction_rows(record).items():
                 tables[name].extend(rows)
         else:
-            tables["rejections"].append({**dataclasses.asdict(record), "file_seq": file_seq, "item_seq": item_seq})
+            tables["rejections"].append({**dataclasses.asdict(record), "run": run, "file_seq": file_seq, "item_seq": item_seq})
     return tables
 
 
-def write_partition(out: Path, items: list[Ordered]) -> dict[str, int]:
+def write_partition(out: Path, items: list[Ordered], run: int = 0) -> dict[str, int]:
     """Write one batch's records as one file per table; returns rows written per table.
 
     The file name is a digest of the batch's content, and each file is written beside its final
@@ -164,7 +165,7 @@ def write_partition(out: Path, items: list[Ordered]) -> dict[str, int]:
         digest.update(f"{file_seq}:{item_seq}:{type(record).__name__}:{_identity(record)}\x00".encode())
     name = f"part-{digest.hexdigest()[:20]}.parquet"
     counts = {}
-    for table, rows in rows_by_table(items).items():
+    for table, rows in rows_by_table(items, run).items():
         folder = out / table
         folder.mkdir(parents=True, exist_ok=True)
         partial = folder / f".{name}.{os.getpid()}.tmp"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ PARQUET_INPUT = ".parquet"
 
 @dataclass(slots=True)
 class ScaleReport:
+    run: int = 0  # when the run started (ns since the epoch): orders runs written into one folder
     files: int = 0
     rows: dict[str, int] = field(default_factory=dict)
     partitions: int = 0
@@ -69,10 +71,10 @@ class ProcessBatch:
     """A Ray actor: cleans and extracts one batch of documents and writes its partitions.
     Loading spaCy and the event model happens once, here, not once per batch."""
 
-    def __init__(self, settings: Settings, out: str) -> None:
+    def __init__(self, settings: Settings, out: str, run: int) -> None:
         from dyad.extract.nlp import load_nlp
 
-        self.settings, self.out = settings, Path(out)
+        self.settings, self.out, self.run = settings, Path(out), run
         if settings.extract:
             load_nlp()
 
@@ -87,7 +89,7 @@ class ProcessBatch:
                 continue
             for record in process_documents([document_from_json(row["record"])], self.settings, extract=self.settings.extract):
                 ordered.append((*position, record))
-        counts = write_partition(self.out, ordered)
+        counts = write_partition(self.out, ordered, self.run)
         return {"table": list(counts), "rows": list(counts.values())}  # one summary row per table
 
 
@@ -100,7 +102,7 @@ def run(inputs: list[Path], out: Path, settings: Settings, *, address: str | Non
     except ImportError as exc:
         raise ConfigError("[P100] Ray is not installed; install dyad with the extra: pip install 'dyad[ray]'") from exc
     out.mkdir(parents=True, exist_ok=True)
-    report = ScaleReport()
+    report = ScaleReport(run=time.time_ns())
     files: list[Path] = []
     found_rejections = []
     for found in discover(list(inputs), (*settings.extensions, PARQUET_INPUT)):
@@ -110,14 +112,14 @@ def run(inputs: list[Path], out: Path, settings: Settings, *, address: str | Non
             files.append(found)
     report.files = len(files)
     if found_rejections:
-        _count(report, write_partition(out, found_rejections))
+        _count(report, write_partition(out, found_rejections, report.run))
     if not files:
         return report
     started_here = not ray.is_initialized()
     if started_here:
         connect(ray, address, workers, cpus_per_worker)
     try:
-        summaries = _dataset(ray, files, out, settings, workers, cpus_per_worker).take_all()
+        summaries = _dataset(ray, files, out, settings, workers, cpus_per_worker, report.run).take_all()
     finally:
         if started_here:
             ray.shutdown()
@@ -140,14 +142,14 @@ def connect(ray, address: str | None, workers: int, cpus_per_worker: float) -> N
                  _node_ip_address="127.0.0.1", **quiet)
 
 
-def _dataset(ray, files: list[Path], out: Path, settings: Settings, workers: int, cpus_per_worker: float):  # noqa: ANN001, ANN202
+def _dataset(ray, files: list[Path], out: Path, settings: Settings, workers: int, cpus_per_worker: float, run: int):  # noqa: ANN001, ANN202
     ray.data.DataContext.get_current().print_on_execution_start = False
     # Progress bars on a terminal; elsewhere Ray Data logs progress at INFO, which this keeps out.
     logging.getLogger("ray.data").setLevel(logging.WARNING)
     items = [{"path": str(path), "file_seq": seq} for seq, path in enumerate(files)]
     return (ray.data.from_items(items, override_num_blocks=min(len(items), 1000))
             .flat_map(read_file_rows, fn_kwargs={"settings": settings}, num_cpus=0.25)
-            .map_batches(ProcessBatch, fn_constructor_kwargs={"settings": settings, "out": str(out)},
+            .map_batches(ProcessBatch, fn_constructor_kwargs={"settings": settings, "out": str(out), "run": run},
                          # batches of at most 32 documents, so that a small corpus is still spread over the actors
                          batch_size=max(1, min(settings.batch_size, 32)), compute=ray.data.ActorPoolStrategy(size=max(workers, 1)),
                          num_cpus=cpus_per_worker, batch_format="pyarrow"))
