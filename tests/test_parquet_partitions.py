@@ -139,3 +139,24 @@ def test_runs_into_one_folder_import_in_run_order(ordered: list, tmp_path: Path)
     con = sqlite3.connect(db)
     assert con.execute("SELECT id, version FROM articles ORDER BY version").fetchall() == [(original.id, 1), (update.id, 2)]
     con.close()
+
+
+def test_parquet_input_rows_read_as_json_lines(corpus: list[Path], tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from dyad.scale.parquet import document_from_json
+    from dyad.scale.ray_job import read_file_rows
+
+    jsonl = corpus[1]
+    records = [json.loads(line) for line in jsonl.read_text().splitlines() if line.startswith("{")]
+    pq.write_table(pa.Table.from_pylist([*records, {"url": "https://bad.example/", "text": None}]), tmp_path / "news.parquet")
+    rows = list(read_file_rows({"path": str(tmp_path / "news.parquet"), "file_seq": 3}, SETTINGS))
+    assert [(r["file_seq"], r["item_seq"], r["rejected"]) for r in rows] == [(3, i, i == 5) for i in range(6)]
+    from_parquet = [document_from_json(r["record"]) for r in rows[:5]]
+    from_jsonl = [d for d in read_path(jsonl, max_bytes=SETTINGS.max_bytes) if not isinstance(d, Rejection)]
+    assert [(d.key, d.kind, d.content, d.given) for d in from_parquet] == [(d.key, d.kind, d.content, d.given) for d in from_jsonl]
+    assert json.loads(rows[5]["record"])["code"] == "E-JSON"
+    (tmp_path / "broken.parquet").write_bytes(b"PAR1 not really")
+    broken = list(read_file_rows({"path": str(tmp_path / "broken.parquet"), "file_seq": 0}, SETTINGS))
+    assert len(broken) == 1 and json.loads(broken[0]["record"])["code"] == "E-UNREADABLE"
