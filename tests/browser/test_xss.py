@@ -58,7 +58,9 @@ def test_payloads_are_shown_literally_and_never_run(xss_server, watched) -> None
     assert events, "the payload article should still yield its events"
     page = watched.open(f"{base}/#/event/{events[0]['id']}", "event")
     assert TITLE in page.locator("ol.sources").inner_text()
-    assert page.locator("mark.evidence").inner_text() == events[0]["sentence"]["quote"]
+    detail = httpx.get(f"{base}/api/events/{events[0]['id']}").json()
+    assert page.locator("mark.evidence").inner_text() == detail["sources"][0]["sentence"]["quote"]
+    assert "<img src=x onerror=" in page.locator("mark.evidence").inner_text()
     _assert_inert(watched, page)
 
     page = watched.open(f"{base}/#/search?q=trade", "search")

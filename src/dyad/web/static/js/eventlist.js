@@ -4,7 +4,7 @@ import { h, link, enc } from "./dom.js";
 import { isIntended, quadClass, quadLabel } from "./quad.js";
 import { dateText, eventLabel } from "./format.js";
 
-function actorLinks(refs) {
+export function actorLinks(refs) {
   if (!refs || !refs.length) return h("span", { class: "muted" }, "—");
   return refs.flatMap((ref, i) => [i ? ", " : null, link(`#/actor/${enc(ref.id)}`, ref.name || ref.id)]);
 }

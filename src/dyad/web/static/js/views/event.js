@@ -4,7 +4,7 @@
 import { get, post, serverHealth, setToken } from "../api.js";
 import { append, h, link, enc, externalLink } from "../dom.js";
 import { textPane } from "../textview.js";
-import { statusBadge, typeBadge } from "../eventlist.js";
+import { actorLinks, statusBadge, typeBadge } from "../eventlist.js";
 import { actorNames } from "../format.js";
 import { quadLabel } from "../quad.js";
 import { mergeList } from "../merges.js";
@@ -33,6 +33,8 @@ function fieldRow(name, field, pane) {
     h("td", { class: "quote" }, evidence ? `“${evidence.quote}”` : h("span", { class: "muted" }, "no evidence")));
   if (evidence) {
     row.title = "Show this evidence in the article";
+    row.tabIndex = 0;
+    row.addEventListener("keydown", (key) => key.key === "Enter" && row.click());
     row.addEventListener("click", () => {
       row.parentNode.querySelectorAll("tr.selected").forEach((r) => r.classList.remove("selected"));
       row.classList.add("selected");
@@ -156,7 +158,7 @@ export async function renderEvent(root, { id, isCurrent }) {
   append(root, 
     h("div", { class: "crumbs" }, link("#/dyad", "Dyad"), " / event ", h("code", {}, detail.id)),
     h("div", { class: "title-row" },
-      h("h1", {}, typeBadge(detail), " ", h("span", { class: "who" }, actorNames(detail.actors), " → ", actorNames(detail.recipients))),
+      h("h1", {}, typeBadge(detail), " ", h("span", { class: "who" }, actorLinks(detail.actors), " → ", actorLinks(detail.recipients))),
       h("div", { class: "meta-line" }, statusBadge(detail.status), " ", h("span", {}, detail.date || "undated"),
         detail.granularity ? h("span", { class: "muted" }, ` (${detail.granularity})`) : null, " · ", quadLabel(detail.quad),
         detail.place ? [" · ", detail.place.name] : null,
