@@ -99,11 +99,13 @@ def test_import_in_any_order_matches_ingest_and_twice_adds_nothing(corpus: list[
     db = tmp_path / "imported.db"
     runner = CliRunner()
     first = runner.invoke(main, ["--db", str(db), "scale", "import", str(parts)], catch_exceptions=False)
+    assert first.exit_code == 1  # done, with the invalid JSON line rejected
     assert "10 added, 1 new versions, 0 unchanged, 11 extracted, 1 rejected" in first.output
     assert facts(db) == facts(plain)
     versions = facts(db)["articles"]
     assert [v[2] for v in versions if v[3] is not None] == [2]
     second = runner.invoke(main, ["--db", str(db), "scale", "import", str(parts)], catch_exceptions=False)
+    assert second.exit_code == 0
     assert "0 added, 0 new versions, 11 unchanged, 0 extracted, 0 rejected" in second.output
     assert facts(db) == facts(plain)
     events_by_type = duckdb.sql(f"SELECT type, count(*) FROM read_parquet('{parts}/events/*.parquet') GROUP BY 1").fetchall()

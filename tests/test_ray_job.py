@@ -53,7 +53,7 @@ def partitions(inputs: list[Path], local_ray, tmp_path_factory: pytest.TempPathF
     config.write_text("[ingest]\nbatch_size = 4\n")  # several batches, so both actors get work
     result = CliRunner().invoke(main, ["--config", str(config), "scale", "run", *map(str, inputs), "--out", str(out),
                                        "--workers", "2", "--cpus-per-worker", "0.5"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # done, with the bad line rejected
     assert "7 files, 15 articles" in result.output  # 5 seeds, 5 lines + 1 bad line, 5 Parquet rows
     return out
 
@@ -66,9 +66,9 @@ def plain_db(inputs: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Pa
     return db
 
 
-def imported(partitions: Path, db: Path) -> str:
+def imported(partitions: Path, db: Path, code: int = 0) -> str:
     result = CliRunner().invoke(main, ["--db", str(db), "scale", "import", str(partitions)], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == code, result.output
     return result.output
 
 
@@ -90,7 +90,7 @@ def facts(db: Path) -> dict:
 
 def test_import_matches_plain_ingest(partitions: Path, plain_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "scaled.db"
-    out = imported(partitions, db)
+    out = imported(partitions, db, code=1)
     assert "10 added, 0 new versions, 5 unchanged, 10 extracted, 1 rejected" in out
     scaled, plain = facts(db), facts(plain_db)
     assert len(scaled["articles"]) == 10 and len(scaled["events"]) > 10
@@ -107,7 +107,7 @@ def test_import_matches_plain_ingest(partitions: Path, plain_db: Path, tmp_path:
 
 def test_import_twice_adds_nothing(partitions: Path, tmp_path: Path) -> None:
     db = tmp_path / "twice.db"
-    imported(partitions, db)
+    imported(partitions, db, code=1)
     before = facts(db)
     again = imported(partitions, db)
     assert "0 added, 0 new versions, 15 unchanged, 0 extracted, 0 rejected" in again

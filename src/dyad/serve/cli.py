@@ -371,13 +371,16 @@ def scale_run(ctx: click.Context, inputs: tuple[Path, ...], out: Path, address: 
     """Read INPUT files and folders (as 'dyad ingest' does, plus .parquet files with the columns of
     a .jsonl input) on Ray, clean and extract them in a pool of actors, and write articles,
     extractions (as events, participants, actors and figures rows) and rejections as Parquet
-    partitions under --out. 'dyad scale import DIR' loads them into the store."""
+    partitions under --out. 'dyad scale import DIR' loads them into the store. Exit code 1 when
+    some inputs were rejected."""
     from dyad.scale.ray_job import run
 
     settings = with_overrides(_settings(ctx), extract=False if no_extract else None)
     report = run(list(inputs), out, settings, address=address, workers=workers, cpus_per_worker=cpus_per_worker)
     rows = ", ".join(f"{count} {table}" for table, count in report.rows.items()) or "nothing"
     console.print(f"{out}: {report.files} files, {rows} ({report.partitions} partitions)", highlight=False)
+    if report.rows.get("rejections"):
+        sys.exit(EXIT_REJECTIONS)
 
 
 @scale.command("import")
@@ -386,7 +389,8 @@ def scale_run(ctx: click.Context, inputs: tuple[Path, ...], out: Path, address: 
 @_fail_cleanly
 def scale_import(ctx: click.Context, folder: Path) -> None:
     """Load the partitions under FOLDER into the store with the same ids, deduplication and
-    versions as 'dyad ingest', then resolve across articles. Importing twice adds nothing."""
+    versions as 'dyad ingest', then resolve across articles. Importing twice adds nothing. Exit
+    code 1 when rejections were recorded."""
     from dyad.scale.importer import import_partitions
 
     settings = _settings(ctx)
@@ -395,6 +399,8 @@ def scale_import(ctx: click.Context, folder: Path) -> None:
     counts = report.counts
     console.print(f"{store.path}: {counts.added} added, {counts.new_versions} new versions, {counts.unchanged} unchanged, "
                   f"{counts.extracted} extracted, {counts.rejected} rejected (run {report.run_id})", highlight=False)
+    if counts.rejected:
+        sys.exit(EXIT_REJECTIONS)
 
 
 @main.command()
