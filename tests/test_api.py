@@ -236,9 +236,13 @@ def test_health_and_pages(api: TestClient) -> None:
     params = {p["name"]: p for p in spec["paths"]["/api/events"]["get"]["parameters"]}
     assert params["limit"]["schema"]["maximum"] == 500 and params["offset"]["schema"]["minimum"] == 0
     assert params["since"]["schema"]["anyOf"][0]["pattern"]
-    index = api.get("/")
-    if index.status_code == 200:
-        assert index.headers["content-type"].startswith("text/html")
+    for page in ("/", "/brief?a=KAZ&b=AFG"):
+        html = api.get(page)
+        assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+        assert "default-src 'self'" in html.headers["content-security-policy"]
+    script = api.get("/static/js/app.js")
+    assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+    assert api.get("/static/../app.py").status_code == 404
 
 
 def test_readers_answer_while_an_ingest_writes(own_store: Path, tmp_path: Path) -> None:
