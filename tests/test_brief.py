@@ -129,3 +129,13 @@ def test_api_brief_as_json_and_markdown(seeds_db: Path, kaz_afg: dict) -> None:
     assert api.get("/api/brief", params={"a": "Ministry", "b": "AFG"}).status_code == 400
     assert api.get("/api/brief", params={"a": "KAZ", "b": "Atlantis"}).status_code == 404
     assert api.get("/api/brief", params={"a": "KAZ", "b": "AFG", "since": "2025-00"}).status_code == 422
+
+
+def test_a_long_dyad_keeps_the_most_reported_events(seeds_db: Path, kaz_afg: dict) -> None:
+    with Store(seeds_db, readonly=True) as store:
+        short = brief_data(store.db, "KAZ", "AFG", max_events=3)
+    everything = len(kaz_afg["events"])
+    assert kaz_afg["events_left_out"] == 0
+    assert len(short["events"]) == 3 and short["events_left_out"] == everything - 3
+    assert {e["id"] for e in short["events"]} <= {e["id"] for e in kaz_afg["events"]}
+    assert f"The 3 most reported of {everything} events." in render_markdown(short)

@@ -15,6 +15,7 @@ from dyad.store.resolution import commitments
 
 PLANS = ("planned", "proposed")
 COMMITMENT_STATES = ("overdue", "due", "open", "met")
+KEY_EVENTS = 60
 
 
 class PartyError(DyadError):
@@ -87,26 +88,44 @@ def _actor(db: sqlite3.Connection, actor_id: str) -> dict | None:
 
 
 def brief_data(db: sqlite3.Connection, a: str, b: str, *, since: str | None = None, until: str | None = None,
-               as_of: str | None = None) -> dict:
-    """Everything the brief says, as plain data (the JSON of GET /api/brief)."""
+               as_of: str | None = None, max_events: int = KEY_EVENTS) -> dict:
+    """Everything the brief says, as plain data (the JSON of GET /api/brief). Key events are the
+    dyad's events that are not plans, all of them up to ``max_events``, else the most reported."""
     since, until = check_period(since, until)
     as_of = check_date(as_of, "as_of")
     side_a, side_b = resolve_party(db, a), resolve_party(db, b)
     if side_a["id"] == side_b["id"]:
         raise PartyError(f"{a!r} and {b!r} name the same actor ({side_a['id']}); a dyad needs two")
-    view = queries.dyad_view(db, side_a["id"], side_b["id"], since=since, until=until)
-    events = [_key_event(db, e) for e in view["events"] if e["status"] not in PLANS]
-    # dated first, by date; then dates whose year is unknown (--12-08), then undated
-    events.sort(key=lambda e: (_date_rank(e["date"]), e["date"] or "", e["id"]))
-    in_dyad = {e["id"] for e in queries.dyad_view(db, side_a["id"], side_b["id"])["events"]}
-    pledged = [c for c in commitments(db, as_of) if c["id"] in in_dyad and _in_range(c, since, until)]
+    found = _pair_events(db, side_a["id"], side_b["id"], since, until)
+    done = [e for e in found if e["status"] not in PLANS]
+    key = sorted(done, key=lambda e: (-e["sources"], _date_rank(e.get("date")), -_date_order(e.get("date"))))[:max_events]
+    events = sorted((_key_event(db, e) for e in key), key=lambda e: (_date_rank(e["date"]), e["date"] or "", e["id"]))
+    plans = {e["id"] for e in _pair_events(db, side_a["id"], side_b["id"], None, None) if e["status"] in PLANS}
+    pledged = [c for c in commitments(db, as_of) if c["id"] in plans and _in_range(c, since, until)]
+    people = queries.dyad_view(db, side_a["id"], side_b["id"], since=since, until=until, limit=0)["people"]
     return {
         "a": side_a, "b": side_b, "since": since, "until": until,
         "as_of": pledged[0]["as_of"] if pledged else as_of,
-        "events": events,
+        "events": events, "events_left_out": len(done) - len(events),
         "commitments": {state: [_commitment(c) for c in pledged if c["state"] == state] for state in COMMITMENT_STATES},
-        "people": [_person(db, p) for p in view["people"]],
+        "people": [_person(db, p) for p in people],
     }
+
+
+def _pair_events(db: sqlite3.Connection, a: str, b: str, since: str | None, until: str | None) -> list[dict]:
+    """Every event between the two sides (reviews applied, rejected ones left out), page by page."""
+    found: list[dict] = []
+    while True:
+        page = queries.event_page(db, a=a, b=b, since=since, until=until, limit=500, offset=len(found))
+        found += page["items"]
+        if not page["items"] or len(found) >= page["total"]:
+            return found
+
+
+def _date_order(value: str | None) -> int:
+    """A date as a number that grows with it (for "latest first" among equally reported events)."""
+    digits = "".join(ch for ch in (value or "") if ch.isdigit())
+    return int(digits.ljust(8, "0")) if digits and (value or "")[:1].isdigit() else 0
 
 
 def _date_rank(value: str | None) -> int:
@@ -163,6 +182,8 @@ def render_markdown(data: dict) -> str:
     lines += ["## Key events", ""]
     if not data["events"]:
         lines += ["No events between them in this period.", ""]
+    elif data["events_left_out"]:
+        lines += [f"The {len(data['events'])} most reported of {len(data['events']) + data['events_left_out']} events.", ""]
     for event in data["events"]:
         who = f"{_names(event['actors'])} → {_names(event['recipients'])}"
         mode = f"/{event['mode']}" if event["mode"] else ""
