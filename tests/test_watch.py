@@ -47,7 +47,7 @@ def config(tmp_path: Path, *, extract: bool, batch_size: int = 200) -> Path:
     return path
 
 
-def cli(db: Path, conf: Path, *args: str, code: int = 0) -> str:
+def cli(db: Path | str, conf: Path, *args: str, code: int = 0) -> str:
     result = CliRunner().invoke(main, ["--db", str(db), "--config", str(conf), *args], catch_exceptions=False)
     assert result.exit_code == code, result.output
     return result.output
@@ -187,3 +187,22 @@ def test_extract_redoes_only_older_extractor_versions(tmp_path: Path) -> None:
     assert "0 articles extracted" in cli(db, conf, "extract")
     assert "5 articles extracted" in cli(db, conf, "extract", "--force")
     assert facts(db) == before
+
+
+def test_watch_on_a_postgresql_store(tmp_path: Path) -> None:
+    url = os.environ.get("DYAD_TEST_POSTGRES")
+    if not url:
+        pytest.skip("DYAD_TEST_POSTGRES is not set (scripts/setup-postgres starts a server and prints its URL)")
+    from test_postgres_store import _schema_url
+
+    inbox, conf = make_inbox(tmp_path / "inbox"), config(tmp_path, extract=False)
+    schema = _schema_url(url)
+    pg = next(schema)
+    try:
+        assert "12 files: 10 added, 0 new versions, 0 unchanged, 0 extracted, 2 rejected" in cli(
+            pg, conf, "watch", str(inbox), "--once", "--settle", "0", code=1)
+        assert "0 files" in cli(pg, conf, "watch", str(inbox), "--once", "--settle", "0")
+        stats = json.loads(cli(pg, conf, "stats", "--json"))
+        assert (stats["articles"], stats["rejections"]) == (10, 2)
+    finally:
+        schema.close()  # drops the schema
