@@ -273,3 +273,18 @@ def test_readers_answer_while_an_ingest_writes(own_store: Path, tmp_path: Path) 
     assert answered >= 2
     assert get(api, "/api/articles")["total"] == 10
     assert any("trade agreement" in e["summary"] for e in get(api, "/api/dyad", a="KAZ", b="AFG")["events"])
+
+
+def test_a_read_model_being_rebuilt_gives_503_not_500(own_store: Path) -> None:
+    """Requests never write: one that finds the read model empty (an ingest from an older dyad
+    is rebuilding it) is told to retry, and answers again once it is built."""
+    from dyad.store.event_index import ensure_built
+
+    api = client_for(own_store)
+    with Store(own_store) as store:
+        store.db.execute("DELETE FROM event_index")
+    busy = api.get("/api/dyad", params={"a": "KAZ", "b": "AFG"})
+    assert busy.status_code == 503 and busy.headers["retry-after"] == "5" and "not built yet" in busy.json()["detail"]
+    with Store(own_store) as store:
+        ensure_built(store.db)
+    assert get(api, "/api/dyad", a="KAZ", b="AFG")["events"]
