@@ -106,3 +106,22 @@ def test_a_server_with_a_token_takes_a_review_only_with_it(seeds_server, watched
         assert watched.dialogs == []
     finally:
         server.stop()
+
+
+def test_picking_two_actors_from_suggestions_opens_their_dyad(seeds_server, watched) -> None:
+    page = watched.open(f"{seeds_server.url}/", "dyad")
+    for label, typed, pick in (("Actor A", "Tukum", "Yerkin Tukumov"), ("Actor B", "Afghan", "Afghanistan")):
+        box = page.get_by_label(label)
+        box.fill(typed)
+        page.locator(".suggestions li").filter(has=page.locator(".s-name", has_text=pick)).first.dispatch_event("mousedown")
+        assert box.input_value() == pick
+    page.click("form.dyad-form button[type=submit]")
+    page.locator("h1.dyad-title", has_text="Yerkin Tukumov").wait_for()  # the view was "dyad" already
+    page.wait_for_selector("body[data-ready='dyad']", state="attached")
+    assert "a=person%3Ayerkin-tukumov" in page.url and "b=AFG" in page.url
+    assert page.locator("h1.dyad-title").inner_text().replace("\u00a0", " ") == "Yerkin Tukumov ⇄ Afghanistan"
+    expected = httpx.get(f"{seeds_server.url}/api/dyad", params={"a": "person:yerkin-tukumov", "b": "AFG"}).json()["events"]
+    assert expected
+    rows = page.locator("table.events tbody tr").evaluate_all("rows => rows.map(r => r.dataset.eventId)")
+    assert sorted(rows) == sorted(e["id"] for e in expected)
+    assert watched.errors == [] and watched.dialogs == []
