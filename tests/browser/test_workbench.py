@@ -125,3 +125,26 @@ def test_picking_two_actors_from_suggestions_opens_their_dyad(seeds_server, watc
     rows = page.locator("table.events tbody tr").evaluate_all("rows => rows.map(r => r.dataset.eventId)")
     assert sorted(rows) == sorted(e["id"] for e in expected)
     assert watched.errors == [] and watched.dialogs == []
+
+
+def test_undoing_a_merge_of_two_reports_from_the_event_page(seeds_server, watched) -> None:
+    merges = httpx.get(f"{seeds_server.url}/api/merges").json()["items"]
+    merge = next(m for m in merges if m["kind"] == "event" and not m["undone_at"])
+    before = httpx.get(f"{seeds_server.url}/api/events/{merge['into_id']}").json()
+    assert merge["from_id"] in {s["event_id"] for s in before["sources"]}
+    page = watched.open(f"{seeds_server.url}/#/event/{merge['into_id']}", "event")
+    page.click(f"button[data-merge-id='{merge['id']}']")
+    page.locator("ul.merges", has_text="undone").wait_for()
+    after = next(m for m in httpx.get(f"{seeds_server.url}/api/merges").json()["items"] if m["id"] == merge["id"])
+    assert after["undone_at"]
+    assert merge["from_id"] not in {s["event_id"] for s in httpx.get(f"{seeds_server.url}/api/events/{merge['into_id']}").json()["sources"]}
+    assert watched.errors == [] and watched.dialogs == []
+
+
+def test_the_map_shades_the_countries_with_events(seeds_server, watched) -> None:
+    page = watched.open(f"{seeds_server.url}/#/map?a=KAZ&b=AFG", "map")
+    expected = httpx.get(f"{seeds_server.url}/api/map", params={"a": "KAZ", "b": "AFG"}).json()
+    shaded = page.locator("svg.map path[class*='heat-']").evaluate_all("ps => ps.map(p => p.dataset.iso3)")
+    assert sorted(shaded) == sorted(c["iso3"] for c in expected["countries"] if c["events"])
+    assert page.locator("svg.map circle.place").count() == len(expected["places"])
+    assert watched.errors == [] and watched.dialogs == []
