@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from dyad.errors import ConfigError
 from dyad.ingest import discover, read_path
-from dyad.records import Document, Rejection
+from dyad.records import Article, Document, Rejection
 from dyad.scale.parquet import TABLES, document_from_json, from_json, to_json, write_partition
 from dyad.settings import Settings
 
@@ -81,14 +81,18 @@ class ProcessBatch:
     def __call__(self, batch: pa.Table) -> dict:
         from dyad.batch import process_documents
 
-        ordered = []
-        for row in batch.to_pylist():
-            position = (row["file_seq"], row["item_seq"])
-            if row["rejected"]:
-                ordered.append((*position, from_json(Rejection, row["record"])))
-                continue
-            for record in process_documents([document_from_json(row["record"])], self.settings, extract=self.settings.extract):
-                ordered.append((*position, record))
+        rows = batch.to_pylist()
+        ordered = [(row["file_seq"], row["item_seq"], from_json(Rejection, row["record"])) for row in rows if row["rejected"]]
+        documents = [row for row in rows if not row["rejected"]]
+        # One call for the whole batch (spaCy parses it in one pass); each document gives its article
+        # or rejection, and an article is followed by its extraction (or an E-EXTRACT-FAILED rejection).
+        records = iter(process_documents([document_from_json(row["record"]) for row in documents], self.settings,
+                                         extract=self.settings.extract))
+        for row in documents:
+            first = next(records)
+            ordered.append((row["file_seq"], row["item_seq"], first))
+            if self.settings.extract and isinstance(first, Article):
+                ordered.append((row["file_seq"], row["item_seq"], next(records)))
         counts = write_partition(self.out, ordered, self.run)
         return {"table": list(counts), "rows": list(counts.values())}  # one summary row per table
 
