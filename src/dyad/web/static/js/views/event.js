@@ -15,7 +15,8 @@ function valueView(value) {
   if (value === null || value === undefined || value === "") return h("span", { class: "muted" }, "—");
   if (Array.isArray(value)) return value.map((v, i) => [i ? ", " : null, valueView(v)]);
   if (typeof value === "object" && "amount" in value) {  // a figure: 6.4 billion tenge (US$12.7 million)
-    return h("span", {}, [value.qualifier, value.amount, value.unit].filter((v) => v !== null && v !== undefined && v !== "").join(" "),
+    const amount = typeof value.amount === "number" ? value.amount.toLocaleString("en") : value.amount;
+    return h("span", {}, [value.qualifier, amount, value.unit].filter((v) => v !== null && v !== undefined && v !== "").join(" "),
       value.usd ? ` (US$${Number(value.usd).toLocaleString("en")})` : "");
   }
   if (typeof value === "object") {
