@@ -9,7 +9,7 @@ import httpx
 
 from dyad.api import extract_stored, ingest, open_store
 from dyad.settings import load_settings
-from tests.browser.conftest import serve
+from browser.conftest import serve
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 

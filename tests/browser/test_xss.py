@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.browser.conftest import make_store, serve
+from browser.conftest import make_store, serve
 
 RUN = "window.__xss = (window.__xss || 0) + 1; alert(document.domain)"
 TITLE = f"Trade deal <script>{RUN}</script><img src=x onerror=\"{RUN}\">"
