@@ -249,3 +249,40 @@ def test_an_unreachable_server_or_foreign_database_is_refused(pg_url: str) -> No
         pg.execute("CREATE TABLE someone_elses (x int)")
     with pytest.raises(StoreError, match="S003"):
         PostgresStore(pg_url)
+
+
+def test_reviews_and_the_workbench_queries_agree(both: tuple[str, str]) -> None:
+    """Last in this module: it changes the stores of ``both``. A review (INSERT with lastrowid,
+    FTS refresh of the event index) and the workbench's queries give the same answers."""
+    from dyad.api import open_store
+    from dyad.store import queries, review
+
+    answers = []
+    for location in both:
+        with open_store(location) as store:
+            first, second = [e["id"] for e in queries.event_page(store.db)["items"][:2]]
+            rejected = review.record(store.db, first, "reject", None, "not an event", "tester")
+            corrected = review.record(store.db, second, "correct", {"type": "CONSULT"}, "a visit", "tester")
+            answers.append({
+                "reviews": [rejected, corrected],
+                "page": queries.event_page(store.db),
+                "with_rejected": queries.event_page(store.db, include_rejected=True),
+                "detail": queries.event_detail(store.db, second),
+                "timeline": queries.timeline(store.db, "KAZ", "AFG"),
+                "actor": queries.actor_detail(store.db, "KAZ"),
+                # Ranking is PostgreSQL's own: the same hits, maybe in another order.
+                "search": {kind: sorted(h["id"] for h in hits) for kind, hits in queries.search(store.db, "Kabul Kazakhstan").items()},
+            })
+    assert answers[0]["reviews"][0]["id"] == 1 and answers[0]["reviews"][1]["id"] == 2
+    assert first not in {e["id"] for e in answers[0]["page"]["items"]}
+    for key in answers[0]:
+        assert _timeless(answers[1][key]) == _timeless(answers[0][key]), key
+
+
+def _timeless(value: object) -> object:
+    """``value`` without the times reviews were made at (the two stores were reviewed apart)."""
+    if isinstance(value, dict):
+        return {k: _timeless(v) for k, v in value.items() if k not in ("at", "reviewed_at")}
+    if isinstance(value, list):
+        return [_timeless(v) for v in value]
+    return value
