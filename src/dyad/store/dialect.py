@@ -5,11 +5,14 @@ needs no second version.
 The translation works on tokens, not a full parse. It covers what SQLite accepts and PostgreSQL
 does not, as far as the store uses it: ``?`` parameters, ``INSERT OR IGNORE/REPLACE``, ``GLOB``,
 ``IS ?``, case-insensitive ``LIKE``, ``end`` as a column name, bare columns in ``GROUP BY``
-queries, ``LIMIT -1``, ``IN ()``, SQLite's scalar functions, and in migrations the column types
-(dynamic typing becomes BIGINT / DOUBLE PRECISION / TEXT / BYTEA), ``INTEGER PRIMARY KEY`` (an
-identity column), the hidden ``rowid`` (an identity column ``rowid``) and FTS5 tables (a GIN
-index). What it cannot translate raises :class:`Untranslatable`; a migration can then be given
-as a PostgreSQL file of its own in ``store/migrations_pg``.
+queries, ``WHERE 1``, ``LIMIT -1``, ``IN ()``, unnamed subqueries, SQLite's scalar functions, and
+in migrations the column types (dynamic typing becomes BIGINT / DOUBLE PRECISION / TEXT "C" /
+BYTEA), ``INTEGER PRIMARY KEY`` and the hidden ``rowid`` (identity columns; NULL given to them
+draws a number, as in SQLite). An FTS5 table becomes a view over its content table with a GIN
+index: ``MATCH ?`` (its FTS5 query turned into a tsquery), ``rank``, ``bm25()``, ``snippet()``
+and ``highlight()`` are translated, and writes to the FTS5 table (triggers, 'rebuild', 'delete')
+are dropped, as the index keeps itself. What it cannot translate raises :class:`Untranslatable`;
+a migration can then be given as a PostgreSQL file of its own in ``store/migrations_pg``.
 """
 
 from __future__ import annotations

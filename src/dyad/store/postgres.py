@@ -6,7 +6,7 @@ and by index, ``lastrowid``, ``rowcount``) and translates each SQLite statement
 (dyad.store.dialect), so store and query modules are written once. ``BEGIN IMMEDIATE`` takes a
 transaction-scoped advisory lock: one writer per store at a time, as with SQLite, while readers
 go on. Errors come out as sqlite3's exception classes, so ``except sqlite3.IntegrityError``
-works on both stores. Full-text search uses a GIN index over the words of title and text.
+works on both stores. FTS5 tables become views with GIN indexes (see dyad.store.dialect).
 """
 
 from __future__ import annotations
