@@ -53,7 +53,8 @@ export function timeline(events, onOpen) {
   const max = Math.max(...times) + pad;
   const x = timeScale(min, max);
   const laneHeight = 64;
-  const lanes = LANES.filter(([, , test]) => dated.some((d) => test(d.event.status)) || test("occurred") || test("planned"));
+  // occurred and planned lanes always; the denied / hypothetical lane only when it has events
+  const lanes = LANES.filter(([key, , test]) => key !== "other" || dated.some((d) => test(d.event.status)));
   const height = lanes.length * laneHeight + 36;
   const svg = s("svg", { viewBox: `0 0 ${WIDTH} ${height}`, class: "chart timeline", role: "img", "aria-label": "Event timeline" });
   lanes.forEach(([key, title, test], index) => {

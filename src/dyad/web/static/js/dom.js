@@ -4,7 +4,7 @@
 const SVG_NS = "http://www.w3.org/2000/svg";
 
 /** Return href when it is an in-app link (#/..., /path) or an absolute http(s) URL, else null. */
-export function safeHref(href) {
+function safeHref(href) {
   if (typeof href !== "string") return null;
   if (href.startsWith("#") || (href.startsWith("/") && !href.startsWith("//"))) return href;
   try {

@@ -22,8 +22,3 @@ export function dateText(event) {
 export function plural(count, word) {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
-
-/** Python string offsets count code points; JavaScript strings count UTF-16 units. */
-export function codePointSlice(text, start, end) {
-  return Array.from(text).slice(start, end).join("");
-}

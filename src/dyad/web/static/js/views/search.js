@@ -26,7 +26,7 @@ export async function renderSearch(root, { params, isCurrent }) {
     h("section", { class: "card" }, h("h2", {}, `Events (${(found.events || []).length})`), eventTable(found.events, { empty: "No events match." })));
 }
 
-export function articleList(articles) {
+function articleList(articles) {
   if (!articles.length) return h("p", { class: "muted" }, "No articles.");
   return h("ul", { class: "article-list" }, articles.map((article) => h("li", { "data-article-id": article.id },
     link(`#/article/${enc(article.id)}`, article.title || `Untitled article ${article.id}`),
