@@ -137,7 +137,13 @@ def watch(folder: Path, store: Store, settings: Settings, *, interval: float = 5
     total = BatchCounts()
     with stop_on_signals() as stop:
         while True:
-            report = watch_pass(folder, store, settings, settle=settle, stop=stop.is_set)
+            try:
+                report = watch_pass(folder, store, settings, settle=settle, stop=stop.is_set)
+            except KeyboardInterrupt:
+                # Ctrl-C in a terminal reaches the ingest's worker processes too, and one of them can
+                # hand its KeyboardInterrupt back: stop here; the chunk in hand stays 'pending' and
+                # is ingested again at the next start.
+                return total
             total.add(report.counts)
             if on_pass:
                 on_pass(report)
