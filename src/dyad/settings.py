@@ -18,6 +18,7 @@ class Settings:
     busy_timeout: float
     max_bytes: int
     batch_size: int
+    workers: int  # processes that clean and extract; 1 runs in the main process
     encoding: str
     extensions: tuple[str, ...]
     min_body_chars: int
@@ -70,6 +71,7 @@ def _from_tables(store: dict, ingest: dict, clean: dict, extract: dict, serve: d
         busy_timeout=float(store["busy_timeout"]),
         max_bytes=int(ingest["max_bytes"]),
         batch_size=int(ingest["batch_size"]),
+        workers=int(ingest["workers"]) or os.cpu_count() or 1,
         encoding=str(ingest["encoding"]),
         extensions=tuple(str(e).lower() for e in ingest["extensions"]),
         min_body_chars=int(clean["min_body_chars"]),
@@ -103,8 +105,8 @@ def with_overrides(settings: Settings, **overrides: object) -> Settings:
         codecs.lookup(settings.encoding)
     except LookupError:
         raise ConfigError(f"[C006] unknown encoding '{settings.encoding}'; try utf-8, cp1252 or latin-1") from None
-    if settings.batch_size < 1 or settings.max_bytes < 1:
-        raise ConfigError("[C005] batch_size and max_bytes must be positive")
+    if settings.batch_size < 1 or settings.max_bytes < 1 or settings.workers < 1:
+        raise ConfigError("[C005] batch_size, max_bytes and workers must be positive")
     if settings.serve_max_body_bytes < 1 or settings.serve_mutations_per_minute < 1 or not 0 < settings.serve_port < 65536:
         raise ConfigError("[C009] serve.max_body_bytes and serve.mutations_per_minute must be positive, serve.port 1..65535")
     if not 0.0 <= settings.model_threshold <= 1.0:

@@ -31,12 +31,13 @@ __all__ = ["extract_article", "extract_text"]
 
 
 def extract_article(article: Article, nlp: Language | None = None, model: bool | None = None,
-                    model_threshold: float | None = None) -> Extraction:
+                    model_threshold: float | None = None, parsed: list[tuple[int, Doc]] | None = None) -> Extraction:
     """Everything extraction reads from one article. Pure: the same article and models give the
     same records. ``model``/``model_threshold``: put the learned event-type model beside the rules
     (``dyad.extract.classifier``); None reads ``[extract] model`` and ``model_threshold``."""
     published = article.published.value if article.published else None
-    parsed = list(parse_paragraphs(article, nlp or load_nlp()))
+    if parsed is None:  # given by callers that parse many articles in one pass (dyad.batch)
+        parsed = list(parse_paragraphs(article, nlp or load_nlp()))
     state = ArticleActors(article.id, published)
     dateline = _dateline_end(article, parsed)
     for offset, doc in parsed:

@@ -74,11 +74,12 @@ def _settings(ctx: click.Context) -> Settings:
 @click.option("--encoding", help="Encoding of text inputs (default utf-8; e.g. cp1252).")
 @click.option("--batch-size", type=click.IntRange(min=1), help="Articles per transaction.")
 @click.option("--no-extract", is_flag=True, help="Store clean articles only; no actors or events (see 'dyad extract').")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes that clean and extract (default: [ingest] workers, one per CPU; 1: in this process).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display and no summary.")
 @click.pass_context
 @_fail_cleanly
 def ingest(ctx: click.Context, paths: tuple[Path, ...], max_bytes: int | None, encoding: str | None,
-           batch_size: int | None, no_extract: bool, quiet: bool) -> None:
+           batch_size: int | None, no_extract: bool, workers: int | None, quiet: bool) -> None:
     """Read files and folders (recursively) into the store.
 
     Reads .txt, .html/.htm, .jsonl (one article per line: "text" or "html", optional url, outlet,
@@ -88,7 +89,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], max_bytes: int | None, e
     rejection and the rest goes on (exit code 1 when anything was rejected).
     """
     settings = with_overrides(_settings(ctx), max_bytes=max_bytes, encoding=encoding, batch_size=batch_size,
-                              extract=False if no_extract else None)
+                              extract=False if no_extract else None, workers=workers)
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} files"),
                         TimeElapsedColumn(), console=errors, disable=quiet or not errors.is_terminal, transient=True)
     with open_store(settings=settings) as store, progress:
@@ -337,16 +338,18 @@ def stages() -> None:
 
 @main.command()
 @click.option("--force", is_flag=True, help="Extract again articles that already have an extraction.")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes that extract (default: [ingest] workers, one per CPU; 1: in this process).")
 @click.pass_context
 @_fail_cleanly
-def extract(ctx: click.Context, force: bool) -> None:
+def extract(ctx: click.Context, force: bool, workers: int | None) -> None:
     """Extract actors, places, times, figures and events from stored articles that lack them or
     were extracted by an older version of the extractor (all of them with --force); each article's
     earlier machine output is replaced in place."""
     from dyad.api import extract_stored
 
-    with open_store(settings=_settings(ctx)) as store:
-        counts = extract_stored(store, settings=_settings(ctx), force=force)
+    settings = with_overrides(_settings(ctx), workers=workers)
+    with open_store(settings=settings) as store:
+        counts = extract_stored(store, settings=settings, force=force)
     console.print(f"{counts.extracted} articles extracted, {counts.rejected} failed", highlight=False)
     if counts.rejected:
         sys.exit(EXIT_REJECTIONS)
