@@ -26,6 +26,8 @@ class Settings:
     extract: bool
     extract_model: bool = True
     model_threshold: float = 0.4
+    model_fill: bool = False
+    model_fill_threshold: float = 0.6
     serve_host: str = "127.0.0.1"
     serve_port: int = 8765
     serve_max_body_bytes: int = 65_536
@@ -79,6 +81,8 @@ def _from_tables(store: dict, ingest: dict, clean: dict, extract: dict, serve: d
         extract=bool(extract["enabled"]),
         extract_model=bool(extract["model"]),
         model_threshold=float(extract["model_threshold"]),
+        model_fill=bool(extract["model_fill"]),
+        model_fill_threshold=float(extract["model_fill_threshold"]),
         serve_host=str(serve["host"]),
         serve_port=int(serve["port"]),
         serve_max_body_bytes=int(serve["max_body_bytes"]),
@@ -109,6 +113,6 @@ def with_overrides(settings: Settings, **overrides: object) -> Settings:
         raise ConfigError("[C005] batch_size, max_bytes and workers must be positive")
     if settings.serve_max_body_bytes < 1 or settings.serve_mutations_per_minute < 1 or not 0 < settings.serve_port < 65536:
         raise ConfigError("[C009] serve.max_body_bytes and serve.mutations_per_minute must be positive, serve.port 1..65535")
-    if not 0.0 <= settings.model_threshold <= 1.0:
-        raise ConfigError("[C008] extract.model_threshold must be between 0 and 1")
+    if not (0.0 <= settings.model_threshold <= 1.0 and 0.0 <= settings.model_fill_threshold <= 1.0):
+        raise ConfigError("[C008] extract.model_threshold and model_fill_threshold must be between 0 and 1")
     return settings

@@ -19,8 +19,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from dyad.extract.actors import ArticleActors, assign_home_country, generic_agents, person_spans, read_generic_agent, read_pronoun, sentence_subject_pronouns, read_organisation, read_person, read_place_actor, read_tenures
-from dyad.extract.classifier import code_with_model, model_setting
-from dyad.extract.events import code_events
+from dyad.extract.classifier import code_with_model, fill_setting, fill_with_model, model_setting
+from dyad.extract.events import code_events, code_sentences_as
 from dyad.extract.figures import find_figures
 from dyad.extract.nlp import load_nlp, parse_paragraphs
 from dyad.extract.places import resolve_places
@@ -31,10 +31,13 @@ __all__ = ["extract_article", "extract_text"]
 
 
 def extract_article(article: Article, nlp: Language | None = None, model: bool | None = None,
-                    model_threshold: float | None = None, parsed: list[tuple[int, Doc]] | None = None) -> Extraction:
+                    model_threshold: float | None = None, model_fill: bool | None = None,
+                    fill_threshold: float | None = None, parsed: list[tuple[int, Doc]] | None = None) -> Extraction:
     """Everything extraction reads from one article. Pure: the same article and models give the
     same records. ``model``/``model_threshold``: put the learned event-type model beside the rules
-    (``dyad.extract.classifier``); None reads ``[extract] model`` and ``model_threshold``."""
+    (``dyad.extract.classifier``); ``model_fill``/``fill_threshold``: let it add events to
+    sentences the rules left empty. None reads ``[extract] model``, ``model_threshold``,
+    ``model_fill`` and ``model_fill_threshold``."""
     published = article.published.value if article.published else None
     if parsed is None:  # given by callers that parse many articles in one pass (dyad.batch)
         parsed = list(parse_paragraphs(article, nlp or load_nlp()))
@@ -50,11 +53,17 @@ def extract_article(article: Article, nlp: Language | None = None, model: bool |
     sentences = [(offset + s.start_char, offset + s.end_char, s.text) for offset, doc in parsed for s in doc.sents]
     events: list[Event] = []
     use_model, threshold = model_setting(model, model_threshold)
+    fill, fill_at = fill_setting(model_fill, fill_threshold) if use_model else (False, 0.0)
     for offset, doc in parsed:
         mentions = [m for m in state.mentions if offset <= m.evidence.start < offset + len(doc.text)]
         coded = code_events(doc, offset, mentions, state.actors, article.id)
         if use_model:
             coded, _disagreements = code_with_model(coded, threshold)
+            if fill:
+                own = [(s, offset + s.start_char, offset + s.end_char, s.text) for s in doc.sents]
+                coded = fill_with_model(coded, own, lambda readings, doc=doc, offset=offset, mentions=mentions:
+                                        code_sentences_as(doc, offset, mentions, state.actors, article.id, readings),
+                                        fill_at)
         for event in coded:
             scope = _event_scope(event, sentences)
             event = _complete(event, scope, times, [p for p in places if p.evidence.start >= dateline], figures, published)
@@ -64,7 +73,8 @@ def extract_article(article: Article, nlp: Language | None = None, model: bool |
 
 
 def extract_text(text: str, published: str | None = None, nlp: Language | None = None,
-                 model: bool | None = None, model_threshold: float | None = None) -> Extraction:
+                 model: bool | None = None, model_threshold: float | None = None, model_fill: bool | None = None,
+                 fill_threshold: float | None = None) -> Extraction:
     """Extraction over a bare text (paragraphs separated by blank lines), for quick use and for
     scoring on gold sentences."""
     from dyad.clean.assemble import PARAGRAPH_SEPARATOR, paragraph_spans
@@ -78,7 +88,7 @@ def extract_text(text: str, published: str | None = None, nlp: Language | None =
     article = Article(id="text", key="text", source="text", locator="text", kind="text", raw=body, text=body,
                       paragraphs=spans, dateline=dateline,
                       published=MetaValue(published, "given", 1.0) if published else None)
-    return extract_article(article, nlp, model, model_threshold)
+    return extract_article(article, nlp, model, model_threshold, model_fill, fill_threshold)
 
 
 def _dateline_end(article: Article, parsed: list[tuple[int, Doc]]) -> int:

@@ -5,22 +5,29 @@ by ``onnxruntime`` on CPU with a WordPiece tokenizer (``tokenizers``) over the m
 vocabulary (``data/minilm_vocab.json.gz``, Apache-2.0, shipped because the ONNX package has
 none). Sentences are embedded by mean pooling and L2 normalisation, as sentence-transformers
 does. On top sits a multinomial logistic regression over the 16 PLOVER types plus ``NONE``
-(``data/event_model.json.gz``: weights, bias, a temperature fitted on held-out predictions,
-labels and the training report). ``scripts/train_event_model.py`` builds it with fixed seeds.
+(``data/event_model.json.gz``: weights, bias, labels, the training report, and a temperature
+and confidence map fitted on held-out predictions, so that a prediction's probability is
+calibrated). ``scripts/train_event_model.py`` builds it with fixed seeds.
 
 ``classify(sentences)`` gives one :class:`Prediction` per sentence. ``combine(events, prediction,
 threshold)`` applies the policy that puts the model beside the rules:
 
 1. a rule event whose confidence is at least ``rule_keep`` keeps its type (strong trigger
    evidence wins); ``rule_keep`` is chosen with the model on training data and stored in the
-   artefact (``RULE_KEEP`` without one);
+   artefact (``RULE_KEEP`` without one). So does a rule event with a mode ("arrived in" is a
+   CONSULT visit, "by phone" a CONSULT phone): a phrasing specific enough to name how the act was
+   done, which the model, reading types only, could not replace without losing it;
 2. otherwise, when the model's top type is a PLOVER type other than the rule's and the model's
-   calibrated probability is at least ``threshold``, the event takes the model's type; its mode
-   (which belongs to the old type) is dropped, its trigger, participants, status and evidence
-   stay, and its confidence becomes the model's probability;
-3. the model never deletes a rule event ("NONE" only records a disagreement) and never adds an
-   event to a sentence the rules left empty: the model reads the sentence, not who did what to
-   whom, and participants cannot be attached honestly without a trigger.
+   calibrated probability is at least ``threshold``, the event takes the model's type; its
+   trigger, participants, status and evidence stay, and its confidence becomes the model's
+   calibrated probability;
+3. the model never deletes a rule event ("NONE" only records a disagreement).
+
+``fill_with_model`` (``[extract] model_fill``, off by default) goes one step further: a sentence
+the rules left empty gets an event of the model's type when its calibrated probability reaches
+``model_fill_threshold`` and the rules' own reading of the sentence's main verb names a
+participant (``dyad.extract.events.code_sentences_as``; the event carries the context tag
+``model-coded``). benchmarks/results/event_model.md measures what it adds and its precision.
 
 Every disagreement between a rule event and a confident-enough model prediction is returned as a
 :class:`Disagreement` (and logged at debug level by the extraction hook); ``dyad classify TEXT``
@@ -36,10 +43,10 @@ from __future__ import annotations
 import gzip
 import json
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -53,6 +60,9 @@ NONE = "NONE"
 RULE_KEEP = 0.75
 #: The model's probability needed to change a rule event's type (``[extract] model_threshold``).
 DEFAULT_THRESHOLD = 0.4
+#: The model's probability needed to add an event to a sentence the rules left empty
+#: (``[extract] model_fill_threshold``; only with ``model_fill``).
+DEFAULT_FILL_THRESHOLD = 0.6
 MAX_TOKENS = 256
 BATCH = 32
 ARTEFACT = "event_model.json.gz"
@@ -62,7 +72,8 @@ VOCAB = "minilm_vocab.json.gz"
 @dataclass(frozen=True, slots=True)
 class Prediction:
     """The model's reading of one sentence: its top type (a PLOVER type or ``NONE``), the
-    calibrated probability of that type, and every label ranked by probability."""
+    calibrated probability that this type is right (the artefact's confidence map over the top
+    probability), and every label ranked by its temperature-scaled probability."""
 
     type: str
     probability: float
@@ -143,9 +154,15 @@ class Model:
     bias: np.ndarray  # (labels,)
     temperature: float
     report: dict[str, Any]
+    #: (top probability, P(correct)) points, increasing: the calibration map read by np.interp.
+    confidence_map: np.ndarray = field(default_factory=lambda: np.array([[0.0, 0.0], [1.0, 1.0]]))
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
         return softmax((features @ self.weights.T + self.bias) / self.temperature)
+
+    def confidence(self, top: np.ndarray) -> np.ndarray:
+        """The calibrated probability that the top label is right, from its probability."""
+        return np.interp(top, self.confidence_map[:, 0], self.confidence_map[:, 1])
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
@@ -162,8 +179,11 @@ def load_model_file(path: Any = None) -> Model:
         with open(path, "rb") as handle:
             data = handle.read()
     raw = json.loads(gzip.decompress(data))
-    return Model(tuple(raw["labels"]), np.asarray(raw["weights"], dtype=np.float32),
-                 np.asarray(raw["bias"], dtype=np.float32), float(raw["temperature"]), raw.get("report", {}))
+    model = Model(tuple(raw["labels"]), np.asarray(raw["weights"], dtype=np.float32),
+                  np.asarray(raw["bias"], dtype=np.float32), float(raw["temperature"]), raw.get("report", {}))
+    if raw.get("confidence_map"):
+        model = replace(model, confidence_map=np.asarray(raw["confidence_map"], dtype=np.float64))
+    return model
 
 
 @lru_cache(maxsize=1)
@@ -198,14 +218,19 @@ def classify(sentences: list[str]) -> list[Prediction]:
     if not sentences:
         return []
     encoder, model = _loaded()
-    probabilities = model.probabilities(encoder.embed(list(sentences)))
-    return [_prediction(model.labels, row) for row in probabilities]
+    return predictions(model, model.probabilities(encoder.embed(list(sentences))))
 
 
-def _prediction(labels: tuple[str, ...], row: np.ndarray) -> Prediction:
+def predictions(model: Model, probabilities: np.ndarray) -> list[Prediction]:
+    """Predictions from the model's (temperature-scaled) probabilities, one row per sentence."""
+    confidence = model.confidence(probabilities.max(axis=1))
+    return [_prediction(model.labels, row, sure) for row, sure in zip(probabilities, confidence)]
+
+
+def _prediction(labels: tuple[str, ...], row: np.ndarray, confidence: float) -> Prediction:
     order = np.argsort(-row, kind="stable")
     ranked = tuple((labels[i], round(float(row[i]), 4)) for i in order)
-    return Prediction(ranked[0][0], ranked[0][1], ranked)
+    return Prediction(ranked[0][0], round(float(confidence), 4), ranked)
 
 
 # -- policy ----------------------------------------------------------------------------------
@@ -229,7 +254,7 @@ def combine(rule_events: list[Event], prediction: Prediction | None, threshold: 
             continue
         action = _action(event, prediction, threshold, rule_keep)
         if action == "replaced":
-            event = replace(event, type=prediction.type, mode=None, confidence=round(prediction.probability, 3))
+            event = replace(event, type=prediction.type, confidence=round(prediction.probability, 3))
         disagreements.append(Disagreement(event.evidence.quote, rule_events[number].trigger.quote,
                                           rule_events[number].type, rule_events[number].confidence,
                                           prediction.type, prediction.probability, action))
@@ -238,7 +263,7 @@ def combine(rule_events: list[Event], prediction: Prediction | None, threshold: 
 
 
 def _action(event: Event, prediction: Prediction, threshold: float, rule_keep: float) -> str:
-    if event.confidence >= rule_keep:
+    if event.confidence >= rule_keep or event.mode is not None:
         return "kept_rule"
     if prediction.probability < threshold:
         return "below_threshold"
@@ -279,6 +304,27 @@ def code_with_model(events: list[Event], threshold: float = DEFAULT_THRESHOLD
     return [e for e in result if e is not None], disagreements
 
 
+def fill_with_model(events: list[Event], sentences: list[tuple[Any, int, int, str]],
+                    code_as: Callable[[list[tuple[Any, str, float]]], list[Event]],
+                    threshold: float = DEFAULT_FILL_THRESHOLD) -> list[Event]:
+    """The model's fill (``[extract] model_fill``): ``events`` of one paragraph plus, for each of
+    its ``sentences`` (sentence, start, end, text) that has no event, one the model reads there
+    with calibrated probability >= ``threshold``, coded by ``code_as`` (participants, status and
+    evidence by the rules' own reading of the sentence's main verb; none without a participant).
+    Text order is kept. Unchanged when the classifier is unavailable."""
+    covered = {(event.evidence.start, event.evidence.end) for event in events}
+    empty = [item for item in sentences if (item[1], item[2]) not in covered and len(item[3].split()) >= 4]
+    if not empty or not available():
+        return list(events)
+    readings = [(item[0], prediction.type, prediction.probability)
+                for item, prediction in zip(empty, classify([item[3] for item in empty]))
+                if prediction.type in PLOVER_TYPES and prediction.probability >= threshold]
+    added = code_as(readings) if readings else []
+    for event in added:
+        log.debug("event model fill: %s %.2f in %r", event.type, event.confidence, event.evidence.quote)
+    return sorted([*events, *added], key=lambda event: event.evidence.start)
+
+
 def model_setting(model: bool | None = None, threshold: float | None = None) -> tuple[bool, float]:
     """Whether extraction uses the model, and its threshold: the arguments where given, else
     ``[extract] model`` and ``model_threshold`` from the settings (defaults.toml, $DYAD_CONFIG)."""
@@ -295,14 +341,34 @@ def model_setting(model: bool | None = None, threshold: float | None = None) -> 
     return (configured[0] if model is None else model), (configured[1] if threshold is None else threshold)
 
 
+def fill_setting(fill: bool | None = None, threshold: float | None = None) -> tuple[bool, float]:
+    """Whether extraction lets the model add events to sentences the rules left empty, and the
+    probability it needs: the arguments where given, else ``[extract] model_fill`` and
+    ``model_fill_threshold``. Off whenever the model itself is off."""
+    if fill is not None and threshold is not None:
+        return fill, threshold
+    try:
+        from dyad.settings import load_settings
+
+        settings = load_settings()
+        configured = (settings.extract_model and settings.model_fill, settings.model_fill_threshold)
+    except Exception as exc:  # noqa: BLE001 - a bad config file is reported by the commands that read it
+        log.debug("settings unreadable for the event model's fill (%s); using defaults", exc)
+        configured = (False, DEFAULT_FILL_THRESHOLD)
+    return (configured[0] if fill is None else fill), (configured[1] if threshold is None else threshold)
+
+
 def debug_text(text: str, threshold: float | None = None) -> list[dict[str, Any]]:
     """The debug view behind ``dyad classify``: per sentence of ``text``, the rule events, the
-    model's prediction, the combined events and the disagreements. Works rules-only (prediction
-    None) when the classifier is unavailable."""
+    model's prediction, the combined events, the disagreements, and the event the model's fill
+    would add there (whether or not ``model_fill`` is on). Works rules-only (prediction None)
+    when the classifier is unavailable."""
     from dyad.extract import extract_text
+    from dyad.extract.events import MODEL_CODED
     from dyad.extract.nlp import load_nlp
 
     _, threshold = model_setting(True, threshold)
+    _, fill_at = fill_setting(True, None)
     nlp = load_nlp()
     from dyad.clean.assemble import PARAGRAPH_SEPARATOR
 
@@ -323,6 +389,8 @@ def debug_text(text: str, threshold: float | None = None) -> list[dict[str, Any]
     spans.sort()
     model_on = available()
     predictions = classify([s[2] for s in spans]) if model_on else [None] * len(spans)
+    filled = [e for e in extract_text(text, nlp=nlp, model=True, model_threshold=threshold, model_fill=True,
+                                      fill_threshold=fill_at).events if MODEL_CODED in e.context] if model_on else []
     rows = []
     for (start, end, sentence), prediction in zip(spans, predictions):
         rule_events = by_sentence.get((start, end), [])
@@ -336,6 +404,7 @@ def debug_text(text: str, threshold: float | None = None) -> list[dict[str, Any]
             "disagreements": [{"rule_type": d.rule_type, "rule_confidence": d.rule_confidence,
                                "model_type": d.model_type, "model_probability": d.model_probability,
                                "action": d.action, "trigger": d.trigger} for d in disagreements],
+            "fill": [_event_view(e) for e in filled if start <= e.evidence.start < end],
         })
     return rows
 

@@ -71,7 +71,7 @@ from spacy.tokens import Doc, Span, Token
 from dyad.extract.triggers import QUANTITY_NOUNS, Trigger, TriggerMatch, TriggerTable, counted, find_triggers, load_triggers
 from dyad.records import Actor, ActorRef, Event, Evidence, Mention
 
-__all__ = ["code_events"]
+__all__ = ["MODEL_CODED", "code_events", "code_sentences_as"]
 
 BREADCRUMB = re.compile(r"\S\s+>\s+\S.*\S\s+>\s+\S")  # "Home > World > Story title"
 BOILERPLATE = re.compile(
@@ -168,6 +168,43 @@ def code_events(doc: Doc, offset: int, mentions: list[Mention], actors: dict[str
             previous = sentences[number - 1] if number else None
             events.extend(reader.sentence_events(sentence, previous))
     return events
+
+
+#: Context tag of an event whose type the learned model read (no trigger in the table named it).
+MODEL_CODED = "model-coded"
+
+
+def code_sentences_as(doc: Doc, offset: int, mentions: list[Mention], actors: dict[str, Actor], article_id: str,
+                      readings: list[tuple[Span, str, float]]) -> list[Event]:
+    """Events of types read elsewhere (the learned model: sentence, type, calibrated probability)
+    for sentences of the paragraph where the trigger table found none. The sentence's main verb
+    (under a reporting verb, the reported one) stands in as a verb trigger of that type, and
+    participants, status, the PLOVER rules, mode cues and evidence follow exactly as for a table
+    trigger; the event is tagged ``MODEL_CODED`` and its confidence is the model's probability.
+    A sentence that is boilerplate, has no verb, or names no participant gives no event."""
+    reader = _Reader(doc, offset, mentions, actors, article_id, load_triggers())
+    events = []
+    for sentence, event_type, probability in readings:
+        verb = _main_verb(sentence)
+        if verb is None or _is_boilerplate(sentence):
+            continue
+        trigger = Trigger("verb", verb.lemma_.lower(), (), event_type, None, (), "actor", False, probability, "model")
+        reader.previous = next((s for s in doc.sents if s.end == sentence.start), None)
+        coded = reader._code(TriggerMatch(trigger, verb, ()), sentence)
+        if coded is not None:
+            events.append(replace(coded.event, context=tuple(sorted({*coded.event.context, MODEL_CODED})),
+                                  confidence=round(probability, 3)))
+    return events
+
+
+def _main_verb(sentence: Span) -> Token | None:
+    verb = sentence.root
+    while verb.lemma_.lower() in REPORTING_VERBS:
+        reported = next((child for child in verb.children if child.dep_ == "ccomp" and child.pos_ in ("VERB", "AUX")), None)
+        if reported is None:
+            break
+        verb = reported
+    return verb if verb.pos_ in ("VERB", "AUX") else None
 
 
 def _is_boilerplate(sentence: Span) -> bool:
