@@ -232,6 +232,13 @@ def test_queries_synthetic_store_is_consistent(synthetic_db: Path) -> None:
             assert half["total"] == sum(1 for c in expected if "2022-03-15" <= _day(db, c) <= "2024-06-10\U0010ffff")
             line = queries.timeline(db, a, b)
             assert [e["date"] for e in line["items"]] == sorted(e["date"] for e in line["items"])
+        placed = dict(db.execute("SELECT e.id, e.place_id FROM events e JOIN event_clusters c ON c.cluster_id = e.id"
+                                 " WHERE e.place_id IS NOT NULL").fetchall())
+        for since, until in ((None, None), ("2021-02-10", "2023-11-03"), ("2024", None)):
+            shown = queries.map_points(db, since=since, until=until)["places"]
+            in_range = [c for c in placed if (not since or _day(db, c) >= since) and (not until or "" < _day(db, c) <= until + "\U0010ffff")]
+            assert sum(p["events"] for p in shown) == len(in_range)
+            assert {p["place_id"]: p["events"] for p in shown} == dict(Counter(placed[c] for c in in_range))
         for actor in queries.actor_page(db, kind="person", limit=5)["items"]:
             assert actor["events"] == sum(1 for ks in keys.values() if actor["id"] in ks)
         word = db.execute("SELECT summary FROM event_index LIMIT 1").fetchone()[0].split()[1]

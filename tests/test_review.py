@@ -96,7 +96,9 @@ def test_review_reject_hides_and_confirm_restores(store) -> None:  # noqa: ANN00
     db = store.db
     event = aid_event(db)
     total = queries.dyad_view(db, "KAZ", "AFG")["total"]
+    everything, aid = queries.event_page(db)["total"], queries.event_page(db, type="AID")["total"]
     review.record(db, event["id"], "reject", {}, "not an event between the two", "analyst-2")
+    assert (queries.event_page(db)["total"], queries.event_page(db, type="AID")["total"]) == (everything - 1, aid - 1)
     assert event["id"] not in {e["id"] for e in queries.event_page(db, a="KAZ", b="AFG", limit=500)["items"]}
     assert queries.dyad_view(db, "KAZ", "AFG")["total"] == total - 1
     assert queries.event_page(db, a="KAZ", b="AFG", include_rejected=True)["total"] == total

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from itertools import groupby
 
 from dyad import scores
+from dyad.errors import StoreError
 from dyad.store import review
 
 SUMMARY_CHARS = 300
@@ -33,9 +34,13 @@ FROM {source}
 
 
 TABLES = ("event_index", "event_index_parties", "event_index_pairs", "event_index_actors", "event_index_dyads",
-          "event_index_dyad_months")
+          "event_index_dyad_months", "event_index_totals", "event_index_place_months")
 HIGH = "\U0010ffff"  # sorts after any date text: "2025-11" + HIGH ends November 2025
 _BUCKET = "CASE WHEN length(d.day) >= 7 THEN substr(d.day, 1, 7) ELSE d.day END"
+_TOTALS = ("INSERT INTO event_index_totals (type, status, events) SELECT type, status, count(*) FROM event_index"
+           " WHERE rejected = 0 AND {where} GROUP BY type, status")
+_PLACE_MONTHS = ("INSERT INTO event_index_place_months (bucket, place_id, events) SELECT {bucket}, d.place_id, count(*)"
+                 " FROM event_index d WHERE d.rejected = 0 AND d.place_id IS NOT NULL AND {where} GROUP BY 1, 2")
 _MONTH_ROWS = """
 SELECT d.lo, d.hi, {bucket} AS bucket, e.quad, e.status, e.weight, e.place_id,
        (SELECT group_concat(p.actor_key, char(31)) FROM event_index_parties p
@@ -103,7 +108,14 @@ def rebuild(db: sqlite3.Connection) -> int:
                " FROM event_index_parties WHERE rejected = 0 GROUP BY actor_key")
     db.execute(_DYADS.format(where="d.rejected = 0"))
     _write_dyad_months(db, _rows(db, _MONTH_ROWS.format(bucket=_BUCKET, where="d.rejected = 0")))
+    write_totals(db)
     return count
+
+
+def write_totals(db: sqlite3.Connection) -> None:
+    """The counts per type and status and per place and month (tables cleared by the caller)."""
+    db.execute(_TOTALS.format(where="1"))
+    db.execute(_PLACE_MONTHS.format(bucket=_BUCKET, where="1"))
 
 
 def refresh(db: sqlite3.Connection, cluster_ids: Iterable[str]) -> None:
@@ -116,6 +128,9 @@ def refresh(db: sqlite3.Connection, cluster_ids: Iterable[str]) -> None:
     old_fts = _rows(db, f"SELECT rowid, summary FROM event_index WHERE id IN ({marks})", wanted).fetchall()
     for rowid, summary in old_fts:
         db.execute("INSERT INTO event_index_fts(event_index_fts, rowid, summary) VALUES ('delete', ?, ?)", (rowid, summary))
+    kinds = {tuple(r) for r in db.execute(f"SELECT type, status FROM event_index WHERE id IN ({marks})", wanted)}
+    spots = {tuple(r) for r in db.execute(f"SELECT {_BUCKET}, d.place_id FROM event_index d WHERE d.id IN ({marks})"
+                                          " AND d.place_id IS NOT NULL", wanted)}
     keys = {r[0] for r in db.execute(f"SELECT actor_key FROM event_index_parties WHERE cluster_id IN ({marks})", wanted)}
     pairs = {tuple(r) for r in db.execute(f"SELECT lo, hi, {_BUCKET} FROM event_index_pairs d WHERE cluster_id IN ({marks})", wanted)}
     for table, column in (("event_index", "id"), ("event_index_parties", "cluster_id"), ("event_index_pairs", "cluster_id")):
@@ -127,6 +142,16 @@ def refresh(db: sqlite3.Connection, cluster_ids: Iterable[str]) -> None:
     _write(db, _clusters(rows), ActorBook(db), review.ReviewBook(db), rowids=old_rowids)
     keys |= {r[0] for r in db.execute(f"SELECT actor_key FROM event_index_parties WHERE cluster_id IN ({marks})", wanted)}
     pairs |= {tuple(r) for r in db.execute(f"SELECT lo, hi, {_BUCKET} FROM event_index_pairs d WHERE cluster_id IN ({marks})", wanted)}
+    kinds |= {tuple(r) for r in db.execute(f"SELECT type, status FROM event_index WHERE id IN ({marks})", wanted)}
+    spots |= {tuple(r) for r in db.execute(f"SELECT {_BUCKET}, d.place_id FROM event_index d WHERE d.id IN ({marks})"
+                                           " AND d.place_id IS NOT NULL", wanted)}
+    for event_type, status in kinds:
+        db.execute("DELETE FROM event_index_totals WHERE type = ? AND status = ?", (event_type, status))
+        db.execute(_TOTALS.format(where="type = ? AND status = ?"), (event_type, status))
+    for bucket, place_id in spots:
+        db.execute("DELETE FROM event_index_place_months WHERE bucket = ? AND place_id = ?", (bucket, place_id))
+        within, params = bucket_days("d.day", bucket)
+        db.execute(_PLACE_MONTHS.format(bucket=_BUCKET, where=f"d.place_id = ? AND {within}"), (place_id, *params))
     for key in keys:
         db.execute("DELETE FROM event_index_actors WHERE actor_key = ?", (key,))
         db.execute("INSERT INTO event_index_actors (actor_key, events) SELECT actor_key, count(DISTINCT cluster_id)"
@@ -219,8 +244,8 @@ def _flush(db: sqlite3.Connection, events: list, parties: list, pairs: list) -> 
                    " article_id, summary, place_id, place_name, place_country, place_lat, place_lon, actors, recipients,"
                    " sources, reviewed, rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    events)
-    db.executemany("INSERT INTO event_index_parties (actor_key, cluster_id, day, kind, type, status, rejected)"
-                   " VALUES (?, ?, ?, ?, ?, ?, ?)", parties)
+    db.executemany("INSERT INTO event_index_parties (actor_key, cluster_id, day, kind, type, status, rejected, place_id)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", parties)
     db.executemany("INSERT INTO event_index_pairs (lo, hi, cluster_id, day, type, status, rejected) VALUES (?, ?, ?, ?, ?, ?, ?)",
                    pairs)
     events.clear()
@@ -260,7 +285,7 @@ def summarise(members: list[sqlite3.Row], book: ActorBook, reviews: "review.Revi
            json.dumps(review.marker(machine, state), ensure_ascii=False) if state else None, rejected)
     keys_of = [book.keys(a) for a in dict.fromkeys(shown["actors"] + shown["recipients"])]
     kinds = (shown["type"], shown["status"], rejected)
-    party_rows = {(key, cluster_id, day, kind, *kinds) for keys in keys_of for key, kind in keys}
+    party_rows = {(key, cluster_id, day, kind, *kinds, place["place_id"]) for keys in keys_of for key, kind in keys}
     pair_rows = set()
     for i, left in enumerate(keys_of):
         for right in keys_of[i + 1:]:
@@ -277,7 +302,11 @@ def ensure_built(db: sqlite3.Connection) -> None:
             db.execute("SELECT 1 FROM events LIMIT 1").fetchone() is not None:
         in_transaction = db.in_transaction
         if not in_transaction:
-            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:  # a read-only connection
+                raise StoreError(f"[S013] the store's event index is not built yet and this connection cannot write it"
+                                 f" ({exc}); run 'dyad extract' once, or any query on a writable connection") from exc
         try:
             if db.execute("SELECT 1 FROM event_index LIMIT 1").fetchone() is None:
                 rebuild(db)

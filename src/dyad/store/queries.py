@@ -69,9 +69,12 @@ def event_page(db: sqlite3.Connection, *, actor: str | None = None, a: str | Non
     clause = " AND ".join(where) or "1"
     rows = db.execute(f"SELECT e.* FROM {source} WHERE {clause} ORDER BY {order} LIMIT ? OFFSET ?",
                       [*params, limit, offset]).fetchall()
-    # Counting needs the events only for a word search or a second actor; else the driver's index answers.
-    counted = source if (q or extra or not driver) else driver
-    total = db.execute(f"SELECT count(*) FROM {counted} WHERE {clause}", params).fetchone()[0]
+    if not (driver or q or since or until or include_rejected):
+        total = _total(db, type.upper() if type else None, status)
+    else:
+        # Counting needs the events only for a word search or a second actor; else the driver's index answers.
+        counted = source if (q or extra or not driver) else driver
+        total = db.execute(f"SELECT count(*) FROM {counted} WHERE {clause}", params).fetchone()[0]
     return {"items": [_summary(r) for r in rows], "total": total, "limit": limit, "offset": offset}
 
 
@@ -307,26 +310,56 @@ def map_points(db: sqlite3.Connection, *, a: str | None = None, b: str | None = 
     ensure_built(db)
     if a and b:
         lo, hi = sorted((_key(db, a), _key(db, b)))
-        places = _places(db, _top(_pair_buckets(db, lo, hi, since, until, include_rejected), "places", 10**9))
-    else:
+        counts = _top(_pair_buckets(db, lo, hi, since, until, include_rejected), "places", 10**9)
+    elif a or b or include_rejected:
+        where, params = ["d.place_id IS NOT NULL"], []
         if a or b:
-            driver, where, params = _side_driver(db, a or b, None)
-            source, day, rejected = f"{driver} JOIN event_index e ON e.id = d.cluster_id", "d.day", "d.rejected"
+            source = "event_index_parties d"
+            where.append("d.actor_key = ?")
+            params.append(_key(db, a or b))
         else:
-            source, day, rejected, where, params = "event_index e", "e.day", "e.rejected", [], []
-        _date_range(where, params, day, since, until)
+            source = "event_index d"
+        _date_range(where, params, "d.day", since, until)
         if not include_rejected:
-            where.append(f"{rejected} = 0")
-        clause = " AND ".join(where + ["e.place_id IS NOT NULL"])
-        places = [{"place_id": r[0], "name": r[1], "country": r[2], "lat": r[3], "lon": r[4], "events": r[5]} for r in db.execute(
-            f"SELECT e.place_id, min(e.place_name), min(e.place_country), min(e.place_lat), min(e.place_lon), count(*) AS n"
-            f" FROM {source} WHERE {clause} GROUP BY e.place_id ORDER BY n DESC, e.place_id", params)]
+            where.append("d.rejected = 0")
+        counts = dict(db.execute(f"SELECT d.place_id, count(*) AS n FROM {source} WHERE {' AND '.join(where)}"
+                                 " GROUP BY d.place_id ORDER BY n DESC, d.place_id", params).fetchall())
+    else:
+        counts = _place_counts(db, since, until)
+    places = _places(db, counts)
     countries: dict[str, int] = {}
     for place in places:
         if place["country"]:
             countries[place["country"]] = countries.get(place["country"], 0) + place["events"]
     return {"places": places,
             "countries": [{"iso3": c, "events": n} for c, n in sorted(countries.items(), key=lambda kv: (-kv[1], kv[0]))]}
+
+
+def _place_counts(db: sqlite3.Connection, since: str | None, until: str | None) -> dict[str, int]:
+    """Events per place in the range, from whole month buckets (event_index_place_months) and
+    the events of the months the range cuts."""
+    totals: dict[str, int] = {}
+    buckets = [r[0] for r in db.execute("SELECT DISTINCT bucket FROM event_index_place_months")]
+    for bucket in buckets:
+        share = _bucket_share(bucket, since, until)
+        if share == "all":
+            rows = db.execute("SELECT place_id, events FROM event_index_place_months WHERE bucket = ?", (bucket,))
+        elif share == "some":
+            within, params = bucket_days("d.day", bucket)
+            where = ["d.rejected = 0", "d.place_id IS NOT NULL", within]
+            _date_range(where, params, "d.day", since, until)
+            rows = db.execute(f"SELECT d.place_id, count(*) FROM event_index d WHERE {' AND '.join(where)} GROUP BY d.place_id", params)
+        else:
+            continue
+        for place_id, n in rows:
+            totals[place_id] = totals.get(place_id, 0) + n
+    return dict(sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _total(db: sqlite3.Connection, event_type: str | None, status: str | None) -> int:
+    """Events (not rejected) of a type and status, either or neither, from event_index_totals."""
+    return db.execute("SELECT coalesce(sum(events), 0) FROM event_index_totals WHERE (? IS NULL OR type = ?)"
+                      " AND (? IS NULL OR status = ?)", (event_type, event_type, status, status)).fetchone()[0]
 
 
 def search(db: sqlite3.Connection, q: str, *, limit: int = 20, include_rejected: bool = False) -> dict:

@@ -28,9 +28,11 @@ CREATE TABLE event_index (
     reviewed      TEXT,                     -- JSON: the review in force (action, by, at, machine values)
     rejected      INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX event_index_day ON event_index(day, id);
-CREATE INDEX event_index_type ON event_index(type, status, day);
-CREATE INDEX event_index_status ON event_index(status, day);
+-- rejected last: filters and counts are answered from the index alone
+CREATE INDEX event_index_day ON event_index(day, id, rejected);
+CREATE INDEX event_index_type ON event_index(type, day, rejected);
+CREATE INDEX event_index_type_status ON event_index(type, status, day, rejected);
+CREATE INDEX event_index_status ON event_index(status, day, rejected);
 CREATE INDEX event_index_place ON event_index(place_id);
 
 -- Who takes part: each participant's resolved actor id and, when it has one, its country.
@@ -41,9 +43,10 @@ CREATE TABLE event_index_parties (
     kind       TEXT,                        -- the actor's kind ('country' for a country code)
     type       TEXT NOT NULL,               -- the event's (so that filters and counts stay in the index)
     status     TEXT NOT NULL,
+    place_id   TEXT,
     rejected   INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX event_index_parties_key ON event_index_parties(actor_key, day, cluster_id, rejected, type, status);
+CREATE INDEX event_index_parties_key ON event_index_parties(actor_key, day, cluster_id, rejected, type, status, place_id);
 CREATE INDEX event_index_parties_cluster ON event_index_parties(cluster_id);
 
 -- Every unordered pair of keys of two different participants (lo < hi).
@@ -87,6 +90,22 @@ CREATE TABLE event_index_dyad_months (
     people  TEXT NOT NULL,                  -- JSON {person id: events}
     places  TEXT NOT NULL,                  -- JSON {place id: events}
     PRIMARY KEY (lo, hi, bucket)
+);
+
+-- Events per type and status, and per place and month bucket, rejected ones left out: the
+-- counts of an unfiltered page and of the map without sides.
+CREATE TABLE event_index_totals (
+    type   TEXT NOT NULL,
+    status TEXT NOT NULL,
+    events INTEGER NOT NULL,
+    PRIMARY KEY (type, status)
+);
+
+CREATE TABLE event_index_place_months (
+    bucket   TEXT NOT NULL,
+    place_id TEXT NOT NULL,
+    events   INTEGER NOT NULL,
+    PRIMARY KEY (bucket, place_id)
 );
 
 -- Full-text search over the events' sentences.
