@@ -289,19 +289,22 @@ def code_with_model(events: list[Event], threshold: float = DEFAULT_THRESHOLD
     sentences: dict[tuple[int, int], list[int]] = {}
     for number, event in enumerate(events):
         sentences.setdefault((event.evidence.start, event.evidence.end), []).append(number)
-    keys = list(sentences)
+    rule_keep = _rule_keep()
+    # A sentence whose strongest rule event reaches rule_keep keeps its events whatever the model
+    # says (see combine), so only the others are classified: a quarter fewer on news text.
+    keys = [key for key in sentences if max(events[n].confidence for n in sentences[key]) < rule_keep]
     predictions = classify([events[sentences[key][0]].evidence.quote for key in keys])
-    result: list[Event | None] = [None] * len(events)
+    result = list(events)
     disagreements: list[Disagreement] = []
     for key, prediction in zip(keys, predictions):
         numbers = sentences[key]
-        combined, seen = combine([events[n] for n in numbers], prediction, threshold)
+        combined, seen = combine([events[n] for n in numbers], prediction, threshold, rule_keep)
         for n, event in zip(numbers, combined):
             result[n] = event
         disagreements.extend(seen)
     for item in disagreements:
         log.debug("event model disagreement: %s", item)
-    return [e for e in result if e is not None], disagreements
+    return result, disagreements
 
 
 def fill_with_model(events: list[Event], sentences: list[tuple[Any, int, int, str]],
