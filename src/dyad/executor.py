@@ -18,6 +18,7 @@ import logging
 import multiprocessing
 import os
 import resource
+import signal
 import threading
 import time
 from collections import deque
@@ -151,6 +152,9 @@ def _new_pool(job: Job, settings: Settings, workers: int) -> ProcessPoolExecutor
 
 
 def _start_worker(parent: int, load_models: bool) -> None:
+    # Ctrl-C reaches the whole process group: the main process stops the run; a worker killed by
+    # it mid-chunk would look like a crash and get its documents rejected.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     if load_models:
         from dyad.extract.classifier import available

@@ -54,16 +54,20 @@ def extract_article(article: Article, nlp: Language | None = None, model: bool |
     events: list[Event] = []
     use_model, threshold = model_setting(model, model_threshold)
     fill, fill_at = fill_setting(model_fill, fill_threshold) if use_model else (False, 0.0)
+    per_paragraph = []
     for offset, doc in parsed:
         mentions = [m for m in state.mentions if offset <= m.evidence.start < offset + len(doc.text)]
-        coded = code_events(doc, offset, mentions, state.actors, article.id)
-        if use_model:
-            coded, _disagreements = code_with_model(coded, threshold)
-            if fill:
-                own = [(s, offset + s.start_char, offset + s.end_char, s.text) for s in doc.sents]
-                coded = fill_with_model(coded, own, lambda readings, doc=doc, offset=offset, mentions=mentions:
-                                        code_sentences_as(doc, offset, mentions, state.actors, article.id, readings),
-                                        fill_at)
+        per_paragraph.append((offset, doc, mentions, code_events(doc, offset, mentions, state.actors, article.id)))
+    if use_model:  # one model call for the whole article: fuller batches than one per paragraph
+        combined, _disagreements = code_with_model([e for *_, coded in per_paragraph for e in coded], threshold)
+        remaining = iter(combined)
+        per_paragraph = [(offset, doc, mentions, [next(remaining) for _ in coded]) for offset, doc, mentions, coded in per_paragraph]
+    for offset, doc, mentions, coded in per_paragraph:
+        if fill:
+            own = [(s, offset + s.start_char, offset + s.end_char, s.text) for s in doc.sents]
+            coded = fill_with_model(coded, own, lambda readings, doc=doc, offset=offset, mentions=mentions:
+                                    code_sentences_as(doc, offset, mentions, state.actors, article.id, readings),
+                                    fill_at)
         for event in coded:
             scope = _event_scope(event, sentences)
             event = _complete(event, scope, times, [p for p in places if p.evidence.start >= dateline], figures, published)
