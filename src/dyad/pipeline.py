@@ -115,6 +115,9 @@ def process_document(document: Document, settings: Settings,
     return result
 
 
+_REPEAT_AFTER_DEADLINE = 0.05  # seconds between alarms once the deadline has passed
+
+
 @contextmanager
 def _deadline(limit: float) -> Iterator[None]:
     """Raise ``_CleanTimeout`` in this block after ``limit`` seconds, where that can be done
@@ -129,18 +132,26 @@ def _deadline(limit: float) -> Iterator[None]:
         yield
         return
 
+    armed = True
+
     def expire(signum: int, frame: object) -> None:
-        raise _CleanTimeout()
+        if armed:
+            raise _CleanTimeout()
 
     previous = signal.signal(signal.SIGALRM, expire)
     try:
-        signal.setitimer(signal.ITIMER_REAL, limit)
+        # The alarm repeats: an exception raised while a garbage-collector callback or __del__ runs
+        # is swallowed by Python, so one alarm alone can be lost and cleaning would run on.
+        signal.setitimer(signal.ITIMER_REAL, limit, _REPEAT_AFTER_DEADLINE)
         yield
     finally:
-        try:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        finally:  # the alarm may fire just before it is cancelled: the handler is restored anyway
-            signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
+        while armed:  # an alarm may fire before it is cancelled; then cancel again
+            try:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                armed = False
+            except _CleanTimeout:
+                pass
+        signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
 
 
 def timeout_rejection(document: Document, limit: float, elapsed: float) -> Rejection:
