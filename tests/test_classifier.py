@@ -191,7 +191,7 @@ def test_classify_command_shows_rules_model_and_combined(tmp_path) -> None:
     rows = json.loads(result.output)
     assert [row["sentence"] for row in rows] == ["Protesters marched in Moscow on Sunday.",
                                                   "Russia and China signed a trade agreement."]
-    assert {"rules", "model", "combined", "disagreements"} <= set(rows[0])
+    assert {"rules", "model", "combined", "disagreements", "fill"} <= set(rows[0])
     plain = CliRunner().invoke(main, ["--db", str(tmp_path / "x.db"), "classify", text], catch_exceptions=False)
     assert plain.exit_code == 0 and "rules" in plain.output and "combined" in plain.output
 
