@@ -38,7 +38,7 @@ def create_app(db_path: Path | str, settings: Settings, token: str | None = None
         ensure_built(store.db)  # so that requests only ever read
     app = FastAPI(title="dyad", version=version("dyad"),
                   description="Events between states read from the news, each fact with its evidence.",
-                  openapi_url="/api/openapi.json", docs_url="/docs", redoc_url=None,
+                  openapi_url="/api/openapi.json", docs_url=None, redoc_url=None,
                   responses={400: {"model": Problem, "description": "Bad input, e.g. a name that matches several actors"},
                              404: {"model": Problem, "description": "No such record or actor"},
                              422: {"model": Problem, "description": "Invalid parameter or body"},
@@ -68,11 +68,14 @@ def _health(request: Request, db: Reader) -> dict:
 
 
 def _mount_pages(app: FastAPI) -> None:
-    """The web UI (src/dyad/web/static): / is its single page, /brief its printable brief."""
+    """The web UI (src/dyad/web/static): / is its single page, /brief its printable brief, /docs
+    the API reference."""
     if (STATIC / "index.html").is_file():
         app.add_api_route("/", lambda: FileResponse(STATIC / "index.html"), methods=["GET"], include_in_schema=False)
     if (STATIC / "brief.html").is_file():
         app.add_api_route("/brief", lambda: FileResponse(STATIC / "brief.html"), methods=["GET"], include_in_schema=False)
+    if (STATIC / "docs.html").is_file():  # Swagger UI from the vendored files: no CDN
+        app.add_api_route("/docs", lambda: FileResponse(STATIC / "docs.html"), methods=["GET"], include_in_schema=False)
     if STATIC.is_dir():
         app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
