@@ -1,7 +1,8 @@
 """Browser tests of the web workbench: the app served by uvicorn in a background thread on a free
 loopback port, over a temporary store, driven by Playwright through the system chromium
 (/usr/bin/chromium, installed by scripts/setup-browser; Playwright never downloads a browser).
-Every test skips, saying why, when chromium or the playwright package is missing."""
+Every test skips, saying why, when chromium or the playwright package is missing (fails instead
+when $CI is set: CI installs them, so their absence there is an error)."""
 
 from __future__ import annotations
 
@@ -76,9 +77,14 @@ def make_store(folder: Path, *inputs: Path) -> Path:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """One headless chromium for the session (a temporary profile, no network services)."""
+    # In CI (.ci/run installs chromium) a missing browser fails the run instead of skipping quietly.
+    missing = pytest.fail if os.environ.get("CI") else pytest.skip
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: run scripts/setup-browser (apt-get install chromium) to run the browser tests")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed (pip install '.[dev]')")
+        missing(f"{CHROMIUM} not found: run scripts/setup-browser (apt-get install chromium) to run the browser tests")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        missing("the playwright package is not installed (pip install -c requirements.lock -e '.[dev]')")
     profile = tempfile.mkdtemp(prefix="dyad-chromium-")
     with sync_api.sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
