@@ -303,6 +303,8 @@ def ensure_built(db: sqlite3.Connection) -> None:
         in_transaction = db.in_transaction
         if not in_transaction:
             try:
+                if db.execute("PRAGMA query_only").fetchone()[0]:
+                    raise sqlite3.OperationalError("the connection is query-only")
                 db.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:  # a read-only connection
                 raise StoreError(f"[S013] the store's event index is not built yet and this connection cannot write it"
