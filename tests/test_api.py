@@ -111,6 +111,8 @@ def test_article_detail_has_text_evidence_removed_blocks_and_events(api: TestCli
     for event in article["events"]:
         for span in (event["sentence"], event["trigger"]):
             assert article["text"][span["start"]:span["end"]] == span["quote"]
+    visit = next(e for e in article["events"] if "arrived in" in e["trigger"]["quote"] or "arrived in" in e["sentence"]["quote"])
+    assert visit["type"] == "CONSULT" and visit["quad"] == "verbal_cooperation" and not visit["reviewed"]
     found = get(api, "/api/articles", q='"arrived in Kabul"')
     assert [a["id"] for a in found["items"]] == [rasc["id"]] and found["total"] == 1
     page = get(api, "/api/articles", limit=2, offset=4)
@@ -163,6 +165,9 @@ def test_review_persists_and_shows_as_corrected(own_store: Path) -> None:
     assert [h["action"] for h in detail["history"]] == ["correct"]
     listed = {e["id"]: e for e in get(again, "/api/dyad", a="KAZ", b="AFG")["events"]}
     assert listed[aid["id"]]["type"] == "SUPPORT"
+    source = detail["sources"][0]["article_id"]
+    in_article = [e for e in get(again, f"/api/articles/{source}")["events"] if e["id"] == aid["id"]]
+    assert in_article and all(e["type"] == "SUPPORT" and e["quad"] == "verbal_cooperation" and e["reviewed"] for e in in_article)
     assert again.post(f"/api/events/{aid['id']}/review", json={"action": "reject", "note": "not an event"}).status_code == 200
     assert aid["id"] not in {e["id"] for e in get(again, "/api/dyad", a="KAZ", b="AFG")["events"]}
     assert aid["id"] in {e["id"] for e in get(again, "/api/events", a="KAZ", b="AFG", include_rejected=True, limit=500)["items"]}

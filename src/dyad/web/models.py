@@ -80,6 +80,9 @@ class ArticleEvent(BaseModel):
     mode: str | None
     status: str
     date: str | None
+    quad: str | None
+    reviewed: bool
+    rejected: bool
     sentence: Evidence
     trigger: Evidence
 

@@ -9,6 +9,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query
 
+from dyad.scores import quad_class
+from dyad.store.queries import article_events as events_of_article
 from dyad.web.deps import Limit, Offset, Reader
 from dyad.web.models import ArticleDetail, ArticleSummary, Page
 
@@ -59,12 +61,22 @@ def get_article(db: Reader, article_id: Annotated[str, Path(min_length=4, max_le
 
 def article_events(db: sqlite3.Connection, article_id: str) -> list[dict]:
     """The events read from one article, in text order, each under the id of the real-world
-    event it reports (its cluster) and with the spans of its sentence and trigger."""
+    event it reports (its cluster) and with the spans of its sentence and trigger; type, mode,
+    status, date and quad class are the event's as an analyst's review left them."""
     rows = db.execute(
         "SELECT e.*, coalesce(c.cluster_id, e.id) AS cluster FROM events e LEFT JOIN event_clusters c ON c.event_id = e.id"
         " WHERE e.article_id = ? ORDER BY e.sentence_start, e.trigger_start", (article_id,)).fetchall()
-    return [{"id": r["cluster"], "mention_id": r["id"], "type": r["type"], "mode": r["mode"], "status": r["status"],
-             "date": r["date_value"],
+    reviewed = {event["id"]: event for event in events_of_article(db, article_id, include_rejected=True)}
+    return [{"id": r["cluster"], "mention_id": r["id"], **_as_reviewed(r, reviewed.get(r["cluster"])),
              "sentence": {"article_id": article_id, "start": r["sentence_start"], "end": r["sentence_end"], "quote": r["sentence_quote"]},
              "trigger": {"article_id": article_id, "start": r["trigger_start"], "end": r["trigger_end"], "quote": r["trigger_quote"]}}
             for r in rows]
+
+
+def _as_reviewed(row: sqlite3.Row, event: dict | None) -> dict:
+    """The mention's fields, or its event's where the read model has the event (with reviews applied)."""
+    if event is None:
+        return {"type": row["type"], "mode": row["mode"], "status": row["status"], "date": row["date_value"],
+                "quad": quad_class(row["type"]), "reviewed": False, "rejected": False}
+    return {"type": event["type"], "mode": event["mode"], "status": event["status"], "date": event["date"],
+            "quad": event["quad"], "reviewed": event["reviewed"] is not None, "rejected": bool(event.get("rejected"))}
