@@ -88,6 +88,33 @@ def test_a_timeout_lost_in_a_garbage_collector_callback_is_raised_again(monkeypa
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
+def test_timeouts_lost_in_finalizers_are_not_reported_as_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What Python does with an exception raised in a finalizer (where a lost alarm lands): it goes
+    to sys.unraisablehook. During cleaning a lost timeout is dropped there; anything else is not."""
+    reported = []
+    monkeypatch.setattr(sys, "unraisablehook", reported.append)
+
+    class TimeoutInFinalizer:
+        def __del__(self) -> None:
+            raise pipeline._CleanTimeout()
+
+    class OtherErrorInFinalizer:
+        def __del__(self) -> None:
+            raise ValueError("a library's own finalizer error")
+
+    def cleaner(document):  # noqa: ANN001, ANN202
+        TimeoutInFinalizer()
+        OtherErrorInFinalizer()
+        time.sleep(10)  # the next alarm lands here
+
+    monkeypatch.setattr(pipeline, "clean_document", cleaner)
+    started = time.monotonic()
+    result = process_document(Document("x.txt", "x.txt", "x.txt", "text", BODY), SETTINGS, time_limit=0.2)
+    assert result.code == "E-CLEAN-TIMEOUT" and time.monotonic() - started < 2
+    assert [type(r.exc_value) for r in reported] == [ValueError]
+    assert sys.unraisablehook == reported.append  # put back
+
+
 def test_normal_documents_are_unaffected_by_the_limit() -> None:
     result = process_document(Document("x.txt", "x.txt", "x.txt", "text", BODY * 3), SETTINGS, time_limit=5)
     assert isinstance(result, Article)

@@ -11,6 +11,7 @@ one document, which is what a process pool or a distributed engine maps over a b
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -138,10 +139,18 @@ def _deadline(limit: float) -> Iterator[None]:
         if armed:
             raise _CleanTimeout()
 
+    # An exception raised while a weakref callback or __del__ runs is not propagated: Python hands
+    # it to sys.unraisablehook. So the alarm repeats until one lands in the cleaning code, and the
+    # lost ones are dropped quietly instead of being reported as errors.
+    previous_hook = sys.unraisablehook
+
+    def drop_lost_timeouts(unraisable: object) -> None:
+        if not isinstance(getattr(unraisable, "exc_value", None), _CleanTimeout):
+            previous_hook(unraisable)
+
     previous = signal.signal(signal.SIGALRM, expire)
+    sys.unraisablehook = drop_lost_timeouts
     try:
-        # The alarm repeats: an exception raised while a garbage-collector callback or __del__ runs
-        # is swallowed by Python, so one alarm alone can be lost and cleaning would run on.
         signal.setitimer(signal.ITIMER_REAL, limit, _REPEAT_AFTER_DEADLINE)
         yield
     finally:
@@ -152,6 +161,7 @@ def _deadline(limit: float) -> Iterator[None]:
             except _CleanTimeout:
                 pass
         signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
+        sys.unraisablehook = previous_hook
 
 
 def timeout_rejection(document: Document, limit: float, elapsed: float) -> Rejection:
