@@ -7,30 +7,18 @@ from __future__ import annotations
 import importlib.util
 import json
 import random
-import shutil
 import sqlite3
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SEEDS, require_shared
+from conftest import REPO, require_shared
 from dyad import scores
-from dyad.api import ingest, open_store
-from dyad.settings import load_settings
+from dyad.api import open_store
 from dyad.store import queries
 from dyad.store.extraction import EventFilter
 from dyad.store.resolution import event_cluster_records
-
-
-@pytest.fixture(scope="module")
-def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("seeds")
-    shutil.copytree(SEEDS, folder / "seeds")
-    db = folder / "seeds.db"
-    with open_store(db) as store:
-        ingest([folder / "seeds"], store=store, settings=load_settings(db_path=db))
-    return db
 
 
 @pytest.fixture()

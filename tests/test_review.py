@@ -5,36 +5,22 @@ refused with a clear message and writes nothing."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS
+from conftest import SEEDS, copy_store
 from dyad.api import extract_stored, ingest, open_store
 from dyad.errors import NotFoundError, ValidationError
 from dyad.extract import extract_article
-from dyad.settings import load_settings
 from dyad.store import queries, review
-
-
-@pytest.fixture(scope="module")
-def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("seeds")
-    shutil.copytree(SEEDS, folder / "seeds")
-    db = folder / "seeds.db"
-    with open_store(db) as store:
-        ingest([folder / "seeds"], store=store, settings=load_settings(db_path=db))
-    return db
 
 
 @pytest.fixture()
 def store(seeds_db: Path, tmp_path: Path):  # noqa: ANN201
-    copy = tmp_path / "seeds.db"
-    shutil.copy(seeds_db, copy)
-    with open_store(copy) as opened:
+    with open_store(copy_store(seeds_db, tmp_path / "seeds.db")) as opened:
         yield opened
 
 
@@ -71,13 +57,13 @@ def test_review_correction_is_shown_as_such(store) -> None:  # noqa: ANN001
     assert db.execute("SELECT type FROM events WHERE id = ?", (event["id"],)).fetchone()[0] == "AID"
 
 
-def test_review_survives_reextraction_reingest_and_a_newer_model(store, seeds_db: Path) -> None:  # noqa: ANN001
+def test_review_survives_reextraction_reingest_and_a_newer_model(store) -> None:  # noqa: ANN001
     db = store.db
     event = aid_event(db)
     review.record(db, event["id"], "correct", {"type": "COOPERATE", "mode": None, "date": "2025-03"}, "", "analyst-1")
     extract_stored(store, force=True)
     corrected_ok(db, event["summary"])
-    ingest([seeds_db.parent / "seeds"], store=store)
+    ingest([SEEDS], store=store)
     corrected_ok(db, event["summary"])
     # A newer model reads the same words as another type: the event gets another id.
     article_id = db.execute("SELECT article_id FROM events WHERE id = ?", (event["id"],)).fetchone()[0]
@@ -114,9 +100,7 @@ def test_review_reject_hides_and_confirm_restores(store) -> None:  # noqa: ANN00
 
 
 def test_review_of_a_cluster_applies_to_every_report(news_db: Path, tmp_path: Path) -> None:
-    copy = tmp_path / "news.db"
-    shutil.copy(news_db, copy)
-    with open_store(copy) as store:
+    with open_store(copy_store(news_db, tmp_path / "news.db")) as store:
         db = store.db
         talks = next(e for e in queries.event_page(db, a="KAZ", b="UZB", type="CONSULT", limit=50)["items"] if e["sources"] == 2)
         other_report = db.execute("SELECT event_id FROM event_clusters WHERE cluster_id = ? AND event_id != ?",

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import sqlite3
 import tempfile
 import threading
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import copy_store
 from dyad.api import ingest, open_store
 from dyad.settings import load_settings
 
@@ -97,24 +97,11 @@ def browser() -> Iterator[object]:
             shutil.rmtree(profile, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store ingested from tests/fixtures/seeds (the README's bootstrap), made once."""
-    seeds = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
-    return make_store(tmp_path_factory.mktemp("seeds-store"), seeds)
-
-
 @pytest.fixture(scope="module")
 def seeds_server(seeds_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The workbench over this module's own copy of the seeds' store (tests may change it)."""
-    db = tmp_path_factory.mktemp("seeds-copy") / "dyad.db"
-    source, copy = sqlite3.connect(seeds_db), sqlite3.connect(db)
-    try:
-        source.backup(copy)
-    finally:
-        source.close()
-        copy.close()
-    server = serve(db)
+    """The workbench over this module's own copy of the seeds' store (conftest's ``seeds_db``;
+    tests may change it)."""
+    server = serve(copy_store(seeds_db, tmp_path_factory.mktemp("seeds-copy") / "dyad.db"))
     yield server
     server.stop()
 
