@@ -229,3 +229,33 @@ def test_clean_html_real_page(htmldate_set: Path, name: str) -> None:
     assert result.title is not None and result.outlet is not None and result.author is not None
     assert {"nav", "footer"} <= {block.reason for block in result.removed}
     assert_removed_offsets(html, result)
+
+
+DATELINE_PAGE = """<!doctype html><html><head><title>Uzbekistan and Kazakhstan sign water deal | Steppe Wire</title>
+<meta property="og:site_name" content="Steppe Wire"></head><body><nav><a href="/">Home</a></nav><article>
+<h1>Uzbekistan and Kazakhstan sign water deal</h1>
+<p>TASHKENT — Uzbek President Shavkat Mirziyoyev and Kazakh President Kassym-Jomart Tokayev signed an agreement on
+sharing the waters of the Syr Darya on Tuesday, officials said, after two days of talks between the delegations.</p>
+<p>The two leaders also agreed to meet again in June to review progress on a joint hydropower plant.</p>
+</article></body></html>"""
+
+
+def test_html_dateline_after_the_headline_is_read_and_is_no_actor() -> None:
+    from dyad.extract import extract_article
+    from dyad.pipeline import process_document
+    from dyad.records import Document
+    from dyad.settings import load_settings
+
+    article = process_document(Document("p.html", "p.html", "p.html", "html", DATELINE_PAGE), load_settings())
+    dateline = article.dateline
+    assert dateline.value == "Tashkent" and dateline.evidence.layer == "text"
+    assert article.text[dateline.evidence.start:dateline.evidence.end] == dateline.evidence.quote == "TASHKENT"
+    extraction = extract_article(article)
+    assert all(mention.evidence.quote != "TASHKENT" for mention in extraction.mentions)
+    agree = next(event for event in extraction.events if event.type == "AGREE")
+    assert "TASHKENT" not in {actor.evidence.quote for actor in agree.actors}
+
+
+def test_html_without_a_dateline_has_none() -> None:
+    page = DATELINE_PAGE.replace("TASHKENT — ", "")
+    assert clean_html(page).dateline is None

@@ -31,7 +31,8 @@ from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.xml import xmltotxt  # not in trafilatura's __all__; renders one block as extract() does
 
-from dyad.records import CleanResult, MetaValue, Paragraph, RemovedBlock
+from dyad.clean.textmeta import dateline_value, match_dateline
+from dyad.records import CleanResult, Evidence, MetaValue, Paragraph, RemovedBlock
 
 __all__ = ["DEFAULT_SETTINGS", "HtmlSettings", "clean_html", "page_text"]
 
@@ -138,11 +139,13 @@ def clean_html(content: str, url: str | None = None, settings: HtmlSettings = DE
     meta = trafilatura.extract_metadata(tree, default_url=url, date_config=_date_config(settings, extensive=False))
     paragraphs = _body_paragraphs(tree, url, settings)
     outlet = _attributed(meta.sitename, tree, _OUTLET_FIELDS, _OUTLET_FALLBACK)
+    title = _title(meta.title, tree, outlet)
     return CleanResult(
         paragraphs=paragraphs,
-        title=_title(meta.title, tree, outlet),
+        title=title,
         outlet=outlet,
         published=_published(tree, meta.date, meta.url, settings),
+        dateline=_dateline(paragraphs, title),
         author=_attributed(meta.author, tree, _AUTHOR_FIELDS, _AUTHOR_FALLBACK),
         url=_url(url, meta.url),
         removed=_removed(blocks, paragraphs),
@@ -252,6 +255,21 @@ def _published(tree: HtmlElement, fast_date: str | None, url: str | None, settin
         return None
     basis = f"{basis}; fast search found none, extensive search of the page text"
     return MetaValue(text_date, "html:htmldate", TEXT_SEARCH_DATE_CONFIDENCE, basis=basis)
+
+
+def _dateline(paragraphs: tuple[Paragraph, ...], title: MetaValue | None) -> MetaValue | None:
+    """A dateline opening the body: its first paragraph, or the second when the first is the
+    headline. Its evidence is in the clean text (paragraphs joined by blank lines)."""
+    offset = 0
+    for paragraph in paragraphs[:2]:
+        match = match_dateline(paragraph.text)
+        if match is not None:
+            start, end = offset + match.start("place"), offset + match.end("place")
+            return dateline_value(match, "html:text:dateline", Evidence("text", start, end, match["place"]))
+        if title is None or paragraph.text.strip() != title.value.strip():
+            return None
+        offset += len(paragraph.text) + 2  # the blank line joining paragraphs in the clean text
+    return None
 
 
 def _url(given: str | None, found: str | None) -> MetaValue | None:

@@ -268,24 +268,34 @@ _NOT_PLACES = frozenset(
 _DATELINE_SCAN = 200  # a dateline sits in the first characters of the first paragraph
 
 
+def match_dateline(paragraph: str) -> re.Match[str] | None:
+    """A dateline ("KABUL (Agency):", "ALMATY –") opening ``paragraph``, with its ``place``."""
+    match = _DATELINE.match(paragraph[:_DATELINE_SCAN])
+    if not match or set(match["place"].split()) & _NOT_PLACES or sum(c.isalpha() for c in match["place"]) < 3:
+        return None
+    return match
+
+
+def dateline_value(match: re.Match[str], source: str, evidence: Evidence) -> MetaValue:
+    """The dateline's place in normal case (``New York``), from ``match_dateline``."""
+    return MetaValue(match["place"].title(), source, 0.85 if match["agency"] else 0.8, evidence)
+
+
 def _dateline_match(paragraphs: Sequence[Paragraph]) -> tuple[re.Match[str], int] | None:
     if not paragraphs or paragraphs[0].raw_start is None:
         return None
-    match = _DATELINE.match(paragraphs[0].text[:_DATELINE_SCAN])
-    if not match or set(match["place"].split()) & _NOT_PLACES or sum(c.isalpha() for c in match["place"]) < 3:
-        return None
-    return match, paragraphs[0].raw_start
+    match = match_dateline(paragraphs[0].text)
+    return (match, paragraphs[0].raw_start) if match else None
 
 
 def read_dateline(content: str, paragraphs: Sequence[Paragraph]) -> MetaValue | None:
-    """The place of a dateline opening the first body paragraph, in normal case (``New York``)."""
+    """The place of a dateline opening the first body paragraph."""
     found = _dateline_match(paragraphs)
     if found is None:
         return None
     match, offset = found
     start, end = offset + match.start("place"), offset + match.end("place")
-    confidence = 0.85 if match["agency"] else 0.8
-    return MetaValue(match["place"].title(), "text:dateline", confidence, Evidence("raw", start, end, content[start:end]))
+    return dateline_value(match, "text:dateline", Evidence("raw", start, end, content[start:end]))
 
 
 # --- Outlet -----------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ def extract_article(article: Article, nlp: Language | None = None, model: bool |
     state = ArticleActors(article.id, published)
     dateline = _dateline_end(article, parsed)
     for offset, doc in parsed:
-        _read_actors(state, doc, offset, skip_until=dateline - offset if offset == 0 else 0)
+        _read_actors(state, doc, offset, skip_until=dateline - offset if offset < dateline <= offset + len(doc.text) else 0)
         read_tenures(state, doc, offset)
     assign_home_country(state)
     places = _places(article, parsed, dateline)
@@ -100,7 +100,11 @@ def _dateline_end(article: Article, parsed: list[tuple[int, Doc]]) -> int:
     where the story was filed, not an actor."""
     if article.dateline is None or not parsed:
         return 0
-    first = parsed[0][1].text
+    evidence = article.dateline.evidence
+    # HTML datelines point into the clean text (possibly its second paragraph, after the headline)
+    offset, doc = next(((o, d) for o, d in parsed if evidence is not None and evidence.layer == "text"
+                        and o <= evidence.start < o + len(d.text)), parsed[0])
+    first = doc.text
     name = article.dateline.value.casefold()
     head = first[:120].casefold()
     at = head.find(name)
@@ -109,8 +113,8 @@ def _dateline_end(article: Article, parsed: list[tuple[int, Doc]]) -> int:
     for mark in (":", "–", "—", " - ", ")"):
         end = first.find(mark, len(name))
         if 0 <= end <= 80:
-            return end + len(mark)
-    return len(name)
+            return offset + end + len(mark)
+    return offset + len(name)
 
 
 def _read_actors(state: ArticleActors, doc: Doc, offset: int, skip_until: int) -> None:
