@@ -75,3 +75,22 @@ def test_batch_extraction_failure_keeps_the_article(settings, records: list, mon
     [article, failure] = process_documents([document(0, TEXTS[0])], settings)
     assert isinstance(article, Article) and isinstance(failure, Rejection)
     assert failure.code == "E-EXTRACT-FAILED" and article.id in failure.message and "boom" in failure.message
+
+
+def test_batch_extraction_follows_the_runs_model_fill_setting(settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run's [extract] model_fill reaches extraction (it used to be read from the default
+    configuration for every article instead)."""
+    from dyad.extract import classifier
+    from dyad.extract.classifier import NONE, Prediction
+    from dyad.settings import with_overrides
+
+    [article] = [r for r in process_documents([document(3, "Japan handed over three patrol boats to the "
+                                                        "Philippines on Monday, officials in Manila said.")],
+                                              with_overrides(settings, extract_model=False)) if isinstance(r, Article)]
+    monkeypatch.setattr(classifier, "available", lambda: True)
+    monkeypatch.setattr(classifier, "classify", lambda sentences: [Prediction("AID", 0.9, (("AID", 0.9), (NONE, 0.1)))
+                                                                    for _ in sentences])
+    rules_only = with_overrides(settings, extract_model=True, model_fill=False)
+    filling = with_overrides(settings, extract_model=True, model_fill=True, model_fill_threshold=0.6)
+    assert [e.type for e in extract_articles([article], rules_only)[0].events] == []
+    assert [e.type for e in extract_articles([article], filling)[0].events] == ["AID"]

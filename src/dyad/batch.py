@@ -58,9 +58,11 @@ def extract_or_reject(article: Article, settings: Settings | None = None, parsed
     """The article's extraction (from its ``parsed`` paragraphs when given); a failure is recorded."""
     from dyad.extract import extract_article
 
-    model = (settings.extract_model, settings.model_threshold) if settings is not None else (None, None)
+    # The run's own settings, read once (None: extract_article reads them per article)
+    model = {"model": settings.extract_model, "model_threshold": settings.model_threshold,
+             "model_fill": settings.model_fill, "fill_threshold": settings.model_fill_threshold} if settings is not None else {}
     try:
-        return extract_article(article, model=model[0], model_threshold=model[1], parsed=parsed)
+        return extract_article(article, parsed=parsed, **model)
     except Exception as exc:  # noqa: BLE001 - one article's failure must not stop the batch
         return extraction_failure(article, exc)
 

@@ -22,7 +22,7 @@ from dyad.extract.actors import ArticleActors, assign_home_country, generic_agen
 from dyad.extract.classifier import code_with_model, fill_setting, fill_with_model, model_setting
 from dyad.extract.events import code_events, code_sentences_as
 from dyad.extract.figures import find_figures
-from dyad.extract.nlp import load_nlp, parse_paragraphs
+from dyad.extract.nlp import load_nlp, parse_paragraphs, text_of
 from dyad.extract.places import resolve_places
 from dyad.extract.timex import resolve_timexes
 from dyad.records import Article, ActorRef, Event, Evidence, Extraction, Figure, Mention, Place, TimeValue
@@ -44,7 +44,7 @@ def extract_article(article: Article, nlp: Language | None = None, model: bool |
     state = ArticleActors(article.id, published)
     dateline = _dateline_end(article, parsed)
     for offset, doc in parsed:
-        _read_actors(state, doc, offset, skip_until=dateline - offset if offset < dateline <= offset + len(doc.text) else 0)
+        _read_actors(state, doc, offset, skip_until=dateline - offset if offset < dateline <= offset + len(text_of(doc)) else 0)
         read_tenures(state, doc, offset)
     assign_home_country(state)
     places = _places(article, parsed, dateline)
@@ -56,7 +56,8 @@ def extract_article(article: Article, nlp: Language | None = None, model: bool |
     fill, fill_at = fill_setting(model_fill, fill_threshold) if use_model else (False, 0.0)
     per_paragraph = []
     for offset, doc in parsed:
-        mentions = [m for m in state.mentions if offset <= m.evidence.start < offset + len(doc.text)]
+        end = offset + len(text_of(doc))
+        mentions = [m for m in state.mentions if offset <= m.evidence.start < end]
         per_paragraph.append((offset, doc, mentions, code_events(doc, offset, mentions, state.actors, article.id)))
     if use_model:  # one model call for the whole article: fuller batches than one per paragraph
         combined, _disagreements = code_with_model([e for *_, coded in per_paragraph for e in coded], threshold)
@@ -104,7 +105,7 @@ def _dateline_end(article: Article, parsed: list[tuple[int, Doc]]) -> int:
     # HTML datelines point into the clean text (possibly its second paragraph, after the headline)
     offset, doc = next(((o, d) for o, d in parsed if evidence is not None and evidence.layer == "text"
                         and o <= evidence.start < o + len(d.text)), parsed[0])
-    first = doc.text
+    first = text_of(doc)
     name = article.dateline.value.casefold()
     head = first[:120].casefold()
     at = head.find(name)
@@ -220,7 +221,7 @@ def _infer_participants(event: Event, doc: Doc, offset: int, mentions: list[Ment
        where the article names that government, and the event's confidence drops by 0.2."""
     actors, recipients = list(event.actors), list(event.recipients)
     start, end = event.evidence.start, event.evidence.end
-    sentence_text = doc.text[start - offset:end - offset]
+    sentence_text = text_of(doc)[start - offset:end - offset]
     named = {ref.actor_id for ref in actors + recipients}
     confidence = event.confidence
     for mention in mentions:

@@ -25,6 +25,7 @@ from importlib import resources
 from spacy.tokens import Doc, Span, Token
 
 from dyad.extract import gazetteer
+from dyad.extract.nlp import text_of
 from dyad.extract.titles import TITLE_HEADS, is_head, leads_to_name, misread_title, split_titles, title_after, title_before
 from dyad.records import Actor, Evidence, Mention, Role
 from dyad.resolve.actors import title_key
@@ -99,7 +100,7 @@ class ArticleActors:
     home: str | None = None  # the country whose government the article speaks of most, if one leads
 
     def evidence(self, doc: Doc, offset: int, start_char: int, end_char: int) -> Evidence:
-        quote = doc.text[start_char:end_char]
+        quote = text_of(doc)[start_char:end_char]
         return Evidence("text", offset + start_char, offset + end_char, quote, self.article_id)
 
     def add(self, actor: Actor, evidence: Evidence, label: str) -> str:

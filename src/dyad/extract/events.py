@@ -68,6 +68,7 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
+from dyad.extract.nlp import text_of
 from dyad.extract.triggers import QUANTITY_NOUNS, Trigger, TriggerMatch, TriggerTable, counted, find_triggers, load_triggers
 from dyad.records import Actor, ActorRef, Event, Evidence, Mention
 
@@ -183,13 +184,14 @@ def code_sentences_as(doc: Doc, offset: int, mentions: list[Mention], actors: di
     trigger; the event is tagged ``MODEL_CODED`` and its confidence is the model's probability.
     A sentence that is boilerplate, has no verb, or names no participant gives no event."""
     reader = _Reader(doc, offset, mentions, actors, article_id, load_triggers())
+    previous = {s.end: s for s in doc.sents}
     events = []
     for sentence, event_type, probability in readings:
         verb = _main_verb(sentence)
         if verb is None or _is_boilerplate(sentence):
             continue
         trigger = Trigger("verb", verb.lemma_.lower(), (), event_type, None, (), "actor", False, probability, "model")
-        reader.previous = next((s for s in doc.sents if s.end == sentence.start), None)
+        reader.previous = previous.get(sentence.start)
         coded = reader._code(TriggerMatch(trigger, verb, ()), sentence)
         if coded is not None:
             events.append(replace(coded.event, context=tuple(sorted({*coded.event.context, MODEL_CODED})),
@@ -226,7 +228,7 @@ class _Reader:
             if mention.ref not in actors:
                 continue
             start, end = mention.evidence.start - offset, mention.evidence.end - offset
-            span = doc.char_span(start, end, alignment_mode="expand") if 0 <= start < end <= len(doc.text) else None
+            span = doc.char_span(start, end, alignment_mode="expand") if 0 <= start < end <= len(text_of(doc)) else None
             for token in span or ():
                 self.mention_at.setdefault(token.i, mention)
             self.mention_spans.add((mention.evidence.start, mention.evidence.end))
@@ -477,7 +479,7 @@ class _Reader:
         return ActorRef(mention.ref, evidence)
 
     def _evidence(self, start: int, end: int) -> Evidence:
-        return Evidence("text", self.offset + start, self.offset + end, self.doc.text[start:end], self.article_id)
+        return Evidence("text", self.offset + start, self.offset + end, text_of(self.doc)[start:end], self.article_id)
 
     def _trigger_evidence(self, match: TriggerMatch) -> Evidence:
         tokens = [match.anchor, *match.tokens]
