@@ -84,7 +84,7 @@ def test_timex_finds_span_kind_and_preposition(text: str, phrase: str, kind: str
     "The ministers met as soon as possible.",
 ])
 def test_timex_does_not_find_non_dates(text: str) -> None:
-    assert find_timexes(text) == []
+    assert find_timexes(text) == ()
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -37,6 +37,7 @@ Rules that fix a year (documented here because they are guesses, however careful
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -198,7 +199,8 @@ _FOLLOWED_BY_PUNCT = re.compile(r"\s*(?:$|[.,;:!?)\]\"'’”]|\s[(–-]|\n)")
 _NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
 
 
-def find_timexes(text: str) -> list[Timex]:
+@functools.lru_cache(maxsize=4)  # an article's times and its figures (which skip dates) read the same text
+def find_timexes(text: str) -> tuple[Timex, ...]:
     """Temporal expressions in ``text``, in order, without overlaps (the longest wins)."""
     candidates: list[tuple[int, int, int, Timex]] = []
     for rank, (pattern, build) in enumerate(_GRAMMAR):
@@ -211,7 +213,7 @@ def find_timexes(text: str) -> list[Timex]:
     for _, _, _, timex in candidates:
         if not chosen or timex.start >= chosen[-1].end:
             chosen.append(replace(timex, preposition=_preposition(text, timex.start)))
-    return chosen
+    return tuple(chosen)
 
 
 # --- builders: a match to a Timex, or None when the grammar's extra conditions fail ---
