@@ -1,7 +1,8 @@
-"""The attribute ruler's rules as a table (dyad.extract.tag_attributes): every token gets the same
-tag, part of speech, morphology, lemma, dependency and entity as with the stock pipeline, on the
-seed articles, on real news from ../shared/dev/bench, and on the contractions and spaces the
-rules the table leaves to the ruler are about."""
+"""The attribute ruler's rules and the lemmatizer's answers as tables (dyad.extract.tag_attributes,
+dyad.extract.lemma_table): every token gets the same tag, part of speech, morphology, lemma,
+dependency and entity as with the stock pipeline, on the seed articles, on real news from
+../shared/dev/bench, and on the contractions and spaces the rules the table leaves to the ruler
+are about."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, POS, TAG
 
 from conftest import require_shared
 from dyad.extract.nlp import MODEL
+from dyad.extract.lemma_table import table_lemmas
 from dyad.extract.tag_attributes import FACTORY, table_attribute_rules
 
 ATTRS = [TAG, POS, MORPH, LEMMA, DEP, HEAD, ENT_IOB, ENT_TYPE]
@@ -24,6 +26,8 @@ ATTRS = [TAG, POS, MORPH, LEMMA, DEP, HEAD, ENT_IOB, ENT_TYPE]
 def pipelines() -> tuple[spacy.Language, spacy.Language]:
     stock, split = spacy.load(MODEL), spacy.load(MODEL)
     table_attribute_rules(split)
+    table_lemmas(split)
+    assert "lemmatizer" not in split.pipe_names
     return stock, split
 
 

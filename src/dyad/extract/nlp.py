@@ -21,10 +21,12 @@ def load_nlp() -> Language:
     """The pipeline with the gazetteer ruler first (so before the statistical NER): the ruler's
     entities are kept and the model predicts around them (overwrite_ents=False)."""
     from dyad.extract.gazetteer import add_gazetteer_ruler
+    from dyad.extract.lemma_table import table_lemmas
     from dyad.extract.tag_attributes import table_attribute_rules
 
     nlp = spacy.load(MODEL)
-    table_attribute_rules(nlp)  # the same annotations in a tenth of the time
+    table_attribute_rules(nlp)  # the same annotations in a fraction of the time
+    table_lemmas(nlp)
     ruler = add_gazetteer_ruler(nlp)
     # spaCy's EntityRuler counts its patterns (one list per label and id: some 14,000 here) on
     # every doc only to warn when it has none, which cost a fifth of the whole pipeline's time;

@@ -43,6 +43,9 @@ class AttributeTable:
         self.columns: list[int] = []
         self._by_key: dict[tuple[int, ...], tuple[tuple[int, Attrs], ...]] = {}
         self._settings_by_key: dict[tuple[int, ...], tuple[tuple[int, int], ...]] = {}
+        self._by_word: dict[int, list] = {}
+        self._by_tag: dict[int, list] = {}
+        self._general: list = []
 
     def take(self, ruler: AttributeRuler) -> None:
         """Take over ``ruler``'s rules, leaving it only those the table cannot hold."""
@@ -60,6 +63,7 @@ class AttributeTable:
         ruler.add_patterns(rest)
         self.rest = ruler
         self.columns = sorted({attr for rule_attrs in attrs for attr in rule_attrs})
+        self._index()
         self._by_key.clear()
         self._settings_by_key.clear()
 
@@ -71,12 +75,29 @@ class AttributeTable:
         return frozenset(int(v) if isinstance(v, bool) else self.vocab.strings.add(v) if v else 0
                          for v in values), accept
 
+    def _index(self) -> None:
+        """Rules that name their words by the word, the others that name their tags by the tag, the
+        rest apart: a new key is checked against a handful of rules, not all of them."""
+        self._by_word, self._by_tag, self._general = {}, {}, []
+        for rule in self.rules:
+            tag_test, word_test = rule[1][0], rule[1][1]
+            if word_test is not None and word_test[1]:
+                for word in word_test[0]:
+                    self._by_word.setdefault(word, []).append(rule)
+            elif tag_test is not None and tag_test[1]:
+                for tag in tag_test[0]:
+                    self._by_tag.setdefault(tag, []).append(rule)
+            else:
+                self._general.append(rule)
+
     def _rules_for(self, key: tuple[int, ...]) -> tuple[tuple[int, Attrs], ...]:
         found = self._by_key.get(key)
         if found is None:
-            found = self._by_key[key] = tuple(
-                (number, attrs) for number, tests, attrs in self.rules
-                if all(test is None or (value in test[0]) == test[1] for test, value in zip(tests, key)))
+            candidates = (*self._by_word.get(key[1], ()), *self._by_tag.get(key[0], ()), *self._general)
+            found = self._by_key[key] = tuple(sorted(
+                ((number, attrs) for number, tests, attrs in candidates
+                 if all(test is None or (value in test[0]) == test[1] for test, value in zip(tests, key))),
+                key=lambda hit: hit[0]))
         return found
 
     def _settings(self, hits: tuple[tuple[int, Attrs], ...]) -> tuple[tuple[int, int], ...]:
