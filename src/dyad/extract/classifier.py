@@ -19,8 +19,10 @@ threshold)`` applies the policy that puts the model beside the rules:
    done, which the model, reading types only, could not replace without losing it;
 2. otherwise, when the model's top type is a PLOVER type other than the rule's and the model's
    calibrated probability is at least ``threshold``, the event takes the model's type; its
-   trigger, participants, status and evidence stay, and its confidence becomes the model's
-   calibrated probability;
+   trigger, participants, status and evidence stay, and its confidence becomes the higher of its
+   own and the model's calibrated probability: it stays its sentence's top event (a lower
+   confidence let a lesser rule event of the sentence take its place, measured on training data
+   by scripts/train_event_model.py);
 3. the model never deletes a rule event ("NONE" only records a disagreement).
 
 ``fill_with_model`` (``[extract] model_fill``, off by default) goes one step further: a sentence
@@ -254,7 +256,8 @@ def combine(rule_events: list[Event], prediction: Prediction | None, threshold: 
             continue
         action = _action(event, prediction, threshold, rule_keep)
         if action == "replaced":
-            event = replace(event, type=prediction.type, confidence=round(prediction.probability, 3))
+            confidence = round(max(event.confidence, prediction.probability), 3)
+            event = replace(event, type=prediction.type, confidence=confidence)
         disagreements.append(Disagreement(event.evidence.quote, rule_events[number].trigger.quote,
                                           rule_events[number].type, rule_events[number].confidence,
                                           prediction.type, prediction.probability, action))
