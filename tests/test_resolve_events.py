@@ -238,8 +238,10 @@ def test_resolve_events_cli_plan_met_by_later_report(news_db: Path) -> None:
     planned = [json.loads(line) for line in run(news_db, "events", "--json", "--status", "planned").splitlines()]
     trade = next(r for r in planned if "trade agreement" in r["evidence"][0]["quote"])
     assert trade["fulfilled_by"] and trade["fulfilled_by"][0] != trade["id"]
-    done = [json.loads(line) for line in run(news_db, "events", "--json", "--status", "occurred", "--type", "agree").splitlines()]
-    assert [r["fulfils"] for r in done] == [[trade["id"]]]
+    # The report's type is whatever extraction gives the signing (the event model may read it as
+    # PLOVER's SUPPORT, plan and report alike): the link is what is tested.
+    done = [json.loads(line) for line in run(news_db, "events", "--json", "--status", "occurred").splitlines()]
+    assert [r["fulfils"] for r in done if r["fulfils"]] == [[trade["id"]]]
 
 
 # --- the coreference scorers (benchmarks/coref_metrics.py) ----------------------------------------
