@@ -25,7 +25,7 @@ class Settings:
     clean_time_limit: float
     extract: bool
     extract_model: bool = True
-    model_threshold: float = 0.4
+    model_threshold: float = 0.3
     model_fill: bool = False
     model_fill_threshold: float = 0.6
     serve_host: str = "127.0.0.1"

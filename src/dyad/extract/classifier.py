@@ -61,7 +61,7 @@ NONE = "NONE"
 #: artefact names no rule_keep of its own).
 RULE_KEEP = 0.75
 #: The model's probability needed to change a rule event's type (``[extract] model_threshold``).
-DEFAULT_THRESHOLD = 0.4
+DEFAULT_THRESHOLD = 0.3
 #: The model's probability needed to add an event to a sentence the rules left empty
 #: (``[extract] model_fill_threshold``; only with ``model_fill``).
 DEFAULT_FILL_THRESHOLD = 0.6
