@@ -159,6 +159,21 @@ def test_resolve_events_plan_is_linked_to_its_later_fulfilment_not_merged() -> N
     assert [(link.planned, link.fulfilled_by) for link in links] == [(clusters["p"], clusters["d"])]
 
 
+def test_resolve_events_planned_agree_is_fulfilled_by_the_act_it_plans() -> None:
+    """PLOVER codes a planned meeting as AGREE (planned); the meeting held is CONSULT. The plan is
+    linked to it, and not to an unrelated act between the same parties on another subject."""
+    plan = event("p", "a1", status="planned", type_="AGREE", trigger="will hold talks", date="2025-05-20",
+                 sentence="The foreign ministers of Kazakhstan and Uzbekistan will hold talks on water sharing on May 20.")
+    held = event("d", "a2", type_="CONSULT", trigger="held talks", date="2025-05-20",
+                 sentence="The foreign ministers of Kazakhstan and Uzbekistan held talks on water sharing on May 20.")
+    other = event("x", "a3", type_="ASSAULT", trigger="shelled", date="2025-05-21",
+                  sentence="Troops shelled a border post on May 21.")
+    events = [plan, held, other]
+    scores = [s for a, b in candidate_pairs(events) if (s := score_pair(a, b))]
+    clusters, _ = cluster_events(events, scores)
+    assert [(link.planned, link.fulfilled_by) for link in link_fulfilments(events, clusters)] == [(clusters["p"], clusters["d"])]
+
+
 # --- clustering is a partition, independent of input order (property) ----------------------------
 
 _EVENTS = st.builds(

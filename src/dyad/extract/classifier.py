@@ -52,6 +52,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from dyad.extract.events import planned_type
 from dyad.records import Event
 
 log = logging.getLogger(__name__)
@@ -251,13 +252,15 @@ def combine(rule_events: list[Event], prediction: Prediction | None, threshold: 
     # (other acts it reports) are left to the rules.
     top = _top(rule_events, range(len(rule_events)))
     for number, event in enumerate(rule_events):
-        if number != top or event.type == prediction.type:
+        # the model reads the act; a planned act is coded by PLOVER's rule for plans, as the rules do
+        model_type = planned_type(prediction.type, event.status)
+        if number != top or event.type == model_type:
             events.append(event)
             continue
         action = _action(event, prediction, threshold, rule_keep)
         if action == "replaced":
             confidence = round(max(event.confidence, prediction.probability), 3)
-            event = replace(event, type=prediction.type, confidence=confidence)
+            event = replace(event, type=model_type, confidence=confidence)
         disagreements.append(Disagreement(event.evidence.quote, rule_events[number].trigger.quote,
                                           rule_events[number].type, rule_events[number].confidence,
                                           prediction.type, prediction.probability, action))

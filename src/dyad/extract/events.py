@@ -700,15 +700,23 @@ def _clause_lemmas(anchor: Token) -> set[str]:
     return lemmas
 
 
+def planned_type(event_type: str, status: str) -> str:
+    """PLOVER's type for a planned act: a promise to cooperate is AGREE, an announced retreat is
+    CONCEDE (the manual's AGREE and CONCEDE sections); any other act keeps its type."""
+    if status == "planned" and event_type in COOPERATIVE_TYPES:
+        return "AGREE"
+    if status == "planned" and event_type == "RETREAT":
+        return "CONCEDE"
+    return event_type
+
+
 def _plover_rules(event_type: str, mode: str | None, status: _Status, conditional: bool, actors: list[ActorRef],
                   known: dict[str, Actor]) -> tuple[str, str | None]:
-    if status.value == "planned" and event_type in COOPERATIVE_TYPES:
-        return "AGREE", None
+    if planned_type(event_type, status.value) != event_type:
+        return planned_type(event_type, status.value), None
     if (status.announced and event_type in CONFLICT_TYPES) or (
             conditional and status.value in ("planned", "hypothetical") and event_type in THREAT_MODES):
         return "THREATEN", "arrest" if mode == "arrest" else THREAT_MODES[event_type]
-    if status.value == "planned" and event_type == "RETREAT":
-        return "CONCEDE", None
     if event_type == "PROTEST" and actors and all(
             known[ref.actor_id].kind in STATE_KINDS or known[ref.actor_id].sector == "GOV" for ref in actors):
         return "ACCUSE", "disapprove"

@@ -58,6 +58,9 @@ MODE_PENALTY = 0.10
 # Also judgement: both reports name people and none in common (one president condemned, another
 # did): two acts. Not measured on ECB+, whose participants are names without kinds.
 PEOPLE_PENALTY = 0.10
+# PLOVER codes a plan to cooperate as AGREE and an announced retreat as CONCEDE (the manual's AGREE
+# and CONCEDE sections; dyad.extract.events.planned_type): such a plan is fulfilled by the act.
+FULFILLED_BY = {"AGREE": ("AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID"), "CONCEDE": ("CONCEDE", "RETREAT")}
 # A fulfilment may come late: up to this long after the end of the planned date.
 FULFIL_WITHIN = timedelta(days=365)
 
@@ -329,8 +332,8 @@ def representative(members: list[EventFeatures]) -> EventFeatures:
 
 
 def link_fulfilments(events: list[EventFeatures], clusters: dict[str, str], threshold: float = THRESHOLD) -> list[Link]:
-    """For each planned cluster, the earliest later occurred cluster of the same type between the
-    same parties that the rule scores at or above ``threshold``. Later: on or after the planned
+    """For each planned cluster, the earliest later occurred cluster of the same type (or of a type
+    ``FULFILLED_BY`` names) between the same parties that the rule scores at or above ``threshold``. Later: on or after the planned
     date's start (for a plan the text does not date, its report), at most ``FULFIL_WITHIN``
     after its end."""
     occurred: dict[tuple[str, str, int], list[EventFeatures]] = defaultdict(list)
@@ -343,15 +346,16 @@ def link_fulfilments(events: list[EventFeatures], clusters: dict[str, str], thre
         if STATUS_GROUP.get(plan.status) != "irrealis" or not _when(plan):
             continue
         first, last = _when(plan), plan.date.last + FULFIL_WITHIN
-        for pair in _pairs_of(plan.countries):
-            for year in range(first.year, last.year + 1):
-                for done in occurred.get((plan.type, pair, year), []):
-                    scored = score_pair(plan_as_occurred(plan), done) if first <= _when(done) <= last else None
-                    if scored is None or scored.score < threshold:
-                        continue
-                    rank = (_when(done), -scored.score, done.id)
-                    if clusters[plan.id] not in best or rank < best[clusters[plan.id]][0]:
-                        best[clusters[plan.id]] = (rank, clusters[done.id], scored)
+        candidates = ((pair, year, kind) for pair in _pairs_of(plan.countries)
+                      for year in range(first.year, last.year + 1) for kind in FULFILLED_BY.get(plan.type, (plan.type,)))
+        for pair, year, kind in candidates:
+            for done in occurred.get((kind, pair, year), []):
+                scored = score_pair(plan_as_occurred(plan, kind), done) if first <= _when(done) <= last else None
+                if scored is None or scored.score < threshold:
+                    continue
+                rank = (_when(done), -scored.score, done.id)
+                if clusters[plan.id] not in best or rank < best[clusters[plan.id]][0]:
+                    best[clusters[plan.id]] = (rank, clusters[done.id], scored)
     return [Link(planned, done, scored.score, {**scored.evidence, "rule": LINK_RULE})
             for planned, (_, done, scored) in sorted(best.items())]
 
@@ -364,10 +368,11 @@ def _when(event: EventFeatures) -> date | None:
     return event.date.reported or event.date.first
 
 
-def plan_as_occurred(plan: EventFeatures) -> EventFeatures:
-    """A planned event compared as if it had happened, undated (its date was checked already)
-    and in no sentence (a plan and its fulfilment may be told in one)."""
-    return replace(plan, status="occurred", date=None, article_id="")
+def plan_as_occurred(plan: EventFeatures, event_type: str | None = None) -> EventFeatures:
+    """A planned event compared as if it had happened (as an act of ``event_type``: see
+    ``FULFILLED_BY``), undated (its date was checked already) and in no sentence (a plan and its
+    fulfilment may be told in one)."""
+    return replace(plan, status="occurred", date=None, article_id="", type=event_type or plan.type)
 
 
 # --- the store -----------------------------------------------------------------------------------
