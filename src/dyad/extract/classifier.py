@@ -22,7 +22,9 @@ threshold)`` applies the policy that puts the model beside the rules:
    trigger, participants, status and evidence stay, and its confidence becomes the higher of its
    own and the model's calibrated probability: it stays its sentence's top event (a lower
    confidence let a lesser rule event of the sentence take its place, measured on training data
-   by scripts/train_event_model.py);
+   by scripts/train_event_model.py). The model reads the act, not its status: a planned event
+   takes PLOVER's type for the plan of that act (``events.planned_type``: a planned meeting or
+   signing is AGREE), as the rules code it;
 3. the model never deletes a rule event ("NONE" only records a disagreement).
 
 ``fill_with_model`` (``[extract] model_fill``, off by default) goes one step further: a sentence
