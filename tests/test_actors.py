@@ -80,3 +80,17 @@ def test_actors_media_and_igo_are_not_government_bodies() -> None:
 def test_actors_dateline_is_not_an_actor() -> None:
     extraction = extract_text("CAIRO (Agency): Egypt hosted talks between the two delegations on Sunday.", "2024-05-10")
     assert all(m.evidence.start >= len("CAIRO (Agency):") or m.ref != "EGYGOV" for m in extraction.mentions)
+
+
+def test_actors_name_misread_as_organisation_after_a_title_is_a_person() -> None:
+    """spaCy's model tags some hyphenated names ORG; right after a title of office they are people
+    with that title, and a real organisation after a person's title stays one."""
+    x = extract_text("Kazakh President Kassym-Jomart Tokayev met Uzbek President Shavkat Mirziyoyev in Tashkent "
+                     "on Monday.", published="2026-01-10")
+    tokayev = next(a for a in x.actors if a.name == "Kassym-Jomart Tokayev")
+    assert tokayev.kind == "person" and tokayev.country == "KAZ" and [r.title for r in tokayev.roles] == ["President"]
+    [meeting] = x.events
+    assert [a.actor_id for a in meeting.actors] == [tokayev.id]
+    bank = extract_text("Chinese President Xi Jinping met the head of the Asian Development Bank on Monday.",
+                        published="2026-01-10")
+    assert {a.name: a.kind for a in bank.actors}["Asian Development Bank"] == "organization"

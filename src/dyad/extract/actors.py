@@ -274,8 +274,19 @@ def read_organisation(state: ArticleActors, doc: Doc, offset: int, entity: Span)
     elif words & GOVERNMENT_BODY_WORDS:
         # "the Ministry of Foreign Affairs" with no country word: kept, country left open
         state.add(Actor("org:" + slug(text), text, "government body", None, "GOV"), evidence, "ORG")
+    elif _misread_person(entity):
+        read_person(state, doc, offset, entity)
     else:
         state.add(Actor("org:" + slug(text), text, "organization", None, None), evidence, "ORG")
+
+
+def _misread_person(entity: Span) -> bool:
+    """An ORG entity that is a person's name the model misread ("Kazakh President Kassym-Jomart
+    Tokayev": hyphenated given names confuse it): two or more capitalised words, none an
+    ordinary English word (unless a known given name), right after a title of office."""
+    words = [t for t in entity if t.text != "-"]
+    return (len(entity.text.replace("-", " ").split()) >= 2 and title_before(entity) is not None
+            and all(t.is_title and (not gazetteer.is_common_word(t.text) or gazetteer.is_given_name(t.text)) for t in words))
 
 
 def _body_sector(entity: Span) -> str:
