@@ -129,16 +129,19 @@ def main(argv: list[str] | None = None) -> int:
         "lead": ([trainer.lead_sentence(s["text"]) for s in stories], [s["label"] for s in stories],
                  [s["id"] for s in stories]),
     }
-    results: dict[str, Any] = {"systems": {}, "curves": {}, "calibration": {}, "fill": {}}
+    gold_modes = {"plover": [trainer.normalise_mode(row["event_current"], row.get("mode_current")) for row in held],
+                  "lead": [trainer.normalise_mode(s["label"], s["mode"]) for s in stories]}
+    results: dict[str, Any] = {"systems": {}, "curves": {}, "calibration": {}, "fill": {}, "modes": {}}
     pooled_top, pooled_raw, pooled_temperature, pooled_correct = [], [], [], []
     timing = {}
     for name, (texts, gold, _ids) in sets.items():
         runs = Runs(texts, nlp, threshold)
         embedding_started = time.time()
-        probabilities_raw = classifier.softmax(encoder.embed(texts) @ model.weights.T + model.bias)
+        features = encoder.embed(texts)
+        probabilities_raw = classifier.softmax(features @ model.weights.T + model.bias)
         embed_seconds = time.time() - embedding_started
         probabilities = classifier.softmax(np.log(np.clip(probabilities_raw, 1e-12, None)) / model.temperature)
-        predictions = classifier.predictions(model, probabilities)
+        predictions = classifier.predictions(model, probabilities, features)
         if name == "plover":
             timing = {"sentences": len(texts), **_seconds_per_1000(texts, nlp, threshold, fill_threshold),
                       "embedding_s_per_1000": round(1000 * embed_seconds / len(texts), 1)}
@@ -151,6 +154,12 @@ def main(argv: list[str] | None = None) -> int:
             f"combined + fill (fill threshold {fill_threshold:g})": _scores(gold, [_type(e) for e in runs.filled(fill_threshold)]),
         }
         results["fill"][name] = _fill_counts(runs, gold, fill_threshold)
+        results["modes"][name] = {
+            "rules alone": _mode_scores(gold, gold_modes[name], [_answer(events) for events in runs.rules]),
+            "model alone": _mode_scores(gold, gold_modes[name], [(p.type, p.mode or "") for p in predictions]),
+            f"combined (threshold {threshold:g})": _mode_scores(gold, gold_modes[name],
+                                                                [_answer(events) for events in runs.combined()]),
+        }
         results["curves"][name] = _curve(gold, runs, predictions, rule_keep, rules_types)
         correct = np.array([p.type == g for p, g in zip(predictions, gold)], dtype=float)
         top = np.array([p.probability for p in predictions])
@@ -185,6 +194,25 @@ def _top(events: list) -> Any:
 def _type(events: list) -> str:
     top = _top(events)
     return top.type if top else "none"
+
+
+def _answer(events: list) -> tuple[str, str]:
+    top = _top(events)
+    return (top.type, top.mode or "") if top else ("none", "")
+
+
+def _mode_scores(gold: list[str], modes: list[str | None], answers: list[tuple[str, str]]) -> dict[str, Any]:
+    """Over the items whose gold type has modes and whose gold names one of them or none: how many
+    the system typed right, and of those how many carry the gold mode (none counts as an answer)."""
+    from dyad.scores import modes as modes_of
+
+    scored = [(g, m, a) for g, m, a in zip(gold, modes, answers) if m is not None and modes_of(g)]
+    typed = [(m, a) for g, m, a in scored if a[0] == g]
+    right = sum(m == a[1] for m, a in typed)
+    named = [(m, a) for m, a in typed if m]
+    return {"items": len(scored), "typed_right": len(typed), "mode_right": right,
+            "mode_accuracy": round(right / len(typed), 3) if typed else None,
+            "gold_named_mode": len(named), "named_mode_right": sum(m == a[1] for m, a in named)}
 
 
 def _scores(gold: list[str], predicted: list[str]) -> dict[str, Any]:
@@ -287,7 +315,7 @@ def _markdown(r: dict[str, Any]) -> str:
     report = r["training_report"]
     thr, fill = r["default_threshold"], r["fill_threshold"]
     lines = [
-        "# Learned event-type model beside the rules: held-out PLOVER gold sentences and synthetic stories",
+        "# Learned event-type and mode model beside the rules: held-out PLOVER gold sentences and synthetic stories",
         "",
         f"Run {r['date']} with `{r['command']}` ({r['seconds']} s; Python {r['python']}). Model trained "
         f"{report.get('trained')} with `{report.get('command')}` (seed {report.get('seed')}).",
@@ -443,6 +471,29 @@ def _markdown(r: dict[str, Any]) -> str:
         f"- combine policy chosen on training-side data: {json.dumps(report.get('policy'))}",
         "",
     ]
+    modes = r["modes"]
+    lines += [
+        "",
+        "## Modes",
+        "",
+        f"For types with modes, a mode head per type reads the mode from the same features (\"\" = none; a mode is "
+        f"named when its probability >= {report.get('modes', {}).get('threshold')}, chosen out of fold on the real "
+        "news in training). In combine, a type the model sets brings the model's mode; rule events keep their own "
+        "mode or none. Scored "
+        "over the items whose gold type has modes and whose gold names one (or none): of the items a system typed "
+        "right, how many carry the gold mode; in brackets, of those whose gold names a mode, how many the system "
+        "named.",
+        "",
+        "| system | PLOVER held out: typed right / items | mode right | (named mode right / gold names one) | "
+        "stories, lead: typed right / items | mode right | (named mode right / gold names one) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name in modes["plover"]:
+        p, s = modes["plover"][name], modes["lead"][name]
+        lines.append(f"| {name} | {p['typed_right']} / {p['items']} | {p['mode_right']} ({p['mode_accuracy']}) | "
+                     f"{p['named_mode_right']} / {p['gold_named_mode']} | {s['typed_right']} / {s['items']} | "
+                     f"{s['mode_right']} ({s['mode_accuracy']}) | {s['named_mode_right']} / {s['gold_named_mode']} |")
+    lines += ["", f"Mode heads (training report): {json.dumps(report.get('modes'))}", ""]
     return "\n".join(lines)
 
 

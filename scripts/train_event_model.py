@@ -1,4 +1,4 @@
-"""Train dyad's sentence-level PLOVER event-type model (src/dyad/data/event_model.json.gz).
+"""Train dyad's sentence-level PLOVER event-type and mode model (src/dyad/data/event_model.json.gz).
 
     .venv/bin/python scripts/train_event_model.py [--shared PATH] [--cache DIR] [--dump FILE]
 
@@ -34,6 +34,11 @@ gold and annotated news sentences weighted up, the NGEC synthetic examples (word
 possibly down. Model selection (the two weights) is chosen on
 out-of-fold predictions over the gold train half and the annotated news (5 folds each, fixed
 seed): the mean of the two accuracies; the final model is fitted on all training data.
+Modes: for each type PLOVER gives modes, a second logistic regression on the same features
+reads the mode ("" for none) from that type's examples whose label names a mode or none (the gold
+train half, the annotated news, CAMEO's examples through the crosswalk's mode, the training
+templates' NGEC headlines and leads); the probability a mode needs before it is named is chosen
+out of fold on the real news (``choose_mode_threshold``).
 Calibration (``choose_calibration``) is fitted on predictions no model trained on: the
 out-of-fold ones over the gold train half and the annotated news, and the final model's on the
 calibration stories;
@@ -72,6 +77,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 from news_sentences import resolve, text_hash  # noqa: E402
 
 from dyad.extract.classifier import NONE, PLOVER_TYPES, Encoder, _prediction, combine, softmax  # noqa: E402
+from dyad.scores import modes  # noqa: E402
 
 SEED = 20261122
 LABELS = tuple(sorted(PLOVER_TYPES)) + (NONE,)
@@ -123,7 +129,7 @@ def ngec_stories(shared: Path) -> list[dict]:
         name = next(n for n in archive.namelist() if n.endswith(".csv"))
         rows = list(csv.DictReader(io.TextIOWrapper(archive.open(name), encoding="utf-8")))
     return [{"id": f"ngec-{number}", "template": row["title"].strip(), "headline": row["prompt"].split("\n")[0].strip(),
-             "label": row["label"].strip().upper(), "text": row["text"]}
+             "label": row["label"].strip().upper(), "mode": row["mode"], "text": row["text"]}
             for number, row in enumerate(rows) if row["label"].strip().upper() in PLOVER_TYPES]
 
 
@@ -198,20 +204,25 @@ def _unmangle(text: str) -> str:
     return " ".join(text.split())
 
 
-def cameo_examples(shared: Path) -> list[tuple[str, str, str]]:
+def cameo_rows(shared: Path) -> list[tuple[str, str, str]]:
+    """(example sentence, PLOVER type or NONE, PLOVER mode or "") for each CAMEO code's manual example."""
     mapping = {}
     with open(shared / "data" / "plover" / "cameo_to_plover.csv", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            mapping[row["cameo_code"].strip()] = row["plover_event"].strip().upper()
-    examples = []
+            mapping[row["cameo_code"].strip()] = (row["plover_event"].strip().upper(), row["plover_mode"].strip())
+    rows = []
     with open(shared / "data" / "cameo" / "cameo_master.csv", encoding="utf-8", errors="replace") as handle:
         for row in csv.DictReader(handle):
             text = _unmangle(row.get("example_icews_manual") or "")
             if len(text.split()) < 5 or text.upper() == "NA":
                 continue
-            label = mapping.get(row["cameo_code"].strip(), NONE)
-            examples.append((text, label if label in PLOVER_TYPES else NONE, "cameo"))
-    return examples
+            label, mode = mapping.get(row["cameo_code"].strip(), (NONE, ""))
+            rows.append((text, label if label in PLOVER_TYPES else NONE, mode))
+    return rows
+
+
+def cameo_examples(shared: Path) -> list[tuple[str, str, str]]:
+    return [(text, label, "cameo") for text, label, _ in cameo_rows(shared)]
 
 
 def conll_examples(shared: Path) -> list[tuple[str, str, str]]:
@@ -252,13 +263,109 @@ def news_annotations(shared: Path, path: Path = ANNOTATIONS) -> list[tuple[str, 
     return examples
 
 
+# -- modes -----------------------------------------------------------------------------------
+
+#: Misspellings of PLOVER mode names in the NGEC labels.
+MODE_SPELLINGS = {"primative": "primitive", "sieze": "seize"}
+
+
+def normalise_mode(event_type: str, raw: object) -> str | None:
+    """A label's mode as one of the type's PLOVER modes (``dyad.scores.modes``), "" for none, or
+    None when it names something else (the example then teaches no mode). Gold rows give a list
+    ("['visit (NB: ...)']", "UNMAPPED:deport"), NGEC rows an upper-case name."""
+    if isinstance(raw, list):
+        raw = raw[0] if raw else ""
+    text = str(raw or "").strip().lower()
+    if text in ("", "-", "none"):
+        return ""
+    if text.startswith("unmapped:"):
+        return None
+    name = MODE_SPELLINGS.get(text.split()[0], text.split()[0])
+    return name if name in modes(event_type) else None
+
+
+def annotation_modes(path: Path = ANNOTATIONS) -> dict[str, str]:
+    """Reference -> mode ("-" when none) of each hand-annotated news sentence."""
+    return {line.split("\t")[0]: line.split("\t")[3] for line in path.read_text("utf-8").splitlines()
+            if line.strip() and not line.startswith(("#", "reference\t"))}
+
+
+def mode_examples(shared: Path, train_gold: list[dict], news: list[tuple[str, str, str]],
+                  stories: list[dict]) -> list[tuple[str, str, str, bool]]:
+    """(sentence, type, mode or "", real news?) for every training-side example of a type with
+    modes whose label names its mode (or none): the gold train half, the annotated news, CAMEO's
+    examples and the training templates' NGEC headlines and leads."""
+    news_modes = annotation_modes()
+    roles = story_split(stories)
+    raw = ([(r["text"], r["event_current"], r.get("mode_current"), True) for r in train_gold]
+           + [(text, label, news_modes[reference], True) for text, label, reference in news]
+           + [(text, label, mode, False) for text, label, mode in cameo_rows(shared)]
+           + [(text, story["label"], story["mode"], False) for story in stories if roles[story["template"]] == "train"
+              for text in (story["headline"], lead_sentence(story["text"])) if text and len(text.split()) >= 3])
+    examples = []
+    for text, label, mode, real in raw:
+        if label in PLOVER_TYPES and modes(label) and (name := normalise_mode(label, mode)) is not None:
+            examples.append((text, label, name, real))
+    return examples
+
+
+def fit_mode_heads(examples: list[tuple[str, str, str, bool]], x: np.ndarray, real_weight: float,
+                   l2: float) -> dict[str, dict]:
+    """Per type, a logistic regression over "" (no mode) and the type's modes, on that type's
+    examples (real news weighted ``real_weight``); a type whose examples name fewer than two
+    labels gets none."""
+    heads = {}
+    for event_type in sorted({label for _, label, _, _ in examples}):
+        rows = [i for i, (_, label, _, _) in enumerate(examples) if label == event_type]
+        labels = ("",) + modes(event_type)
+        y = np.array([labels.index(examples[i][2]) for i in rows])
+        if len(set(y.tolist())) < 2:
+            continue
+        w = np.array([real_weight if examples[i][3] else 1.0 for i in rows])
+        weights, bias = fit(x[rows], y, w, l2, classes=len(labels))
+        heads[event_type] = {"labels": list(labels), "weights": weights, "bias": bias}
+    return heads
+
+
+def mode_answer(head: dict, row: np.ndarray, threshold: float) -> str:
+    """The head's mode for one sentence's features ("" when it reads none or is below threshold)."""
+    p = softmax(logits_of(row[None, :], head["weights"], head["bias"]))[0]
+    best = int(np.argmax(p))
+    return head["labels"][best] if p[best] >= threshold else ""
+
+
+def choose_mode_threshold(examples: list[tuple[str, str, str, bool]], x: np.ndarray, real_weight: float,
+                          l2: float, k: int = 5) -> tuple[float, dict]:
+    """The probability a mode needs to be named, by out-of-fold mode accuracy on the real-news
+    examples (the gold train half and the annotated news; each fold's heads fitted on everything
+    else), given the right type."""
+    real = [i for i, example in enumerate(examples) if example[3]]
+    parts = folds(len(real), k, SEED)
+    thresholds = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.01)
+    right = dict.fromkeys(thresholds, 0)
+    for part in parts:
+        held = {real[i] for i in part}
+        inside = [i for i in range(len(examples)) if i not in held]
+        heads = fit_mode_heads([examples[i] for i in inside], x[inside], real_weight, l2)
+        for i in sorted(held):
+            head = heads.get(examples[i][1])
+            for threshold in thresholds:
+                answer = mode_answer(head, x[i], threshold) if head else ""
+                right[threshold] += answer == examples[i][2]
+    accuracy = {f"{t:g}": round(right[t] / len(real), 4) for t in thresholds}
+    best = max(thresholds, key=lambda t: (right[t], t))
+    return best, {"out_of_fold_mode_accuracy_by_threshold": accuracy, "examples_real_news": len(real),
+                  "note": "given the right type; \"\" (no mode) counts as an answer"}
+
+
 # -- fitting ---------------------------------------------------------------------------------
 
 def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float, epochs: int = 400, lr: float = 0.05,
-        seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted multinomial logistic regression, full-batch Adam; deterministic."""
+        seed: int = SEED, classes: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted multinomial logistic regression, full-batch Adam; deterministic. ``classes``:
+    how many labels (default: the event types and NONE)."""
     rng = np.random.default_rng(seed)
-    k, d = len(LABELS), x.shape[1]
+    k, d = classes or len(LABELS), x.shape[1]
     # Weights kept as (features, labels) and x transposed once: numpy's BLAS is slow on g.T @ x.
     weights = np.ascontiguousarray(rng.normal(0, 0.01, (k, d)).T)
     xt = np.ascontiguousarray(x.T)
@@ -539,6 +646,13 @@ def main(argv: list[str] | None = None) -> int:
              "probabilities": np.round(row, 4).tolist(), "confidence": round(float(sure), 4)}
             for events, row, sure, label in zip(*data)] for name, data in policy_sets.items()}))
 
+    # Modes: per type with modes, a head on the same features; the probability a mode needs to be
+    # named is chosen out of fold on the real news (gold train half, annotated news).
+    mode_data = mode_examples(args.shared, train_gold, news, stories)
+    mode_x = embed_all([text for text, _, _, _ in mode_data], args.cache)
+    mode_threshold, mode_selection = choose_mode_threshold(mode_data, mode_x, gold_weight, l2)
+    heads = fit_mode_heads(mode_data, mode_x, gold_weight, l2)
+
     sources = Counter(source for _, _, source in extra)
     report = {
         "trained": date.today().isoformat(),
@@ -574,10 +688,16 @@ def main(argv: list[str] | None = None) -> int:
                     "and the annotated news (out of fold; NONE right when no event); dyad's trigger table was "
                     "tuned on all 161 gold sentences",
         },
+        "modes": {"types": sorted(heads), "threshold": mode_threshold, **mode_selection,
+                  "examples": dict(sorted(Counter(label for _, label, _, _ in mode_data).items())),
+                  "named_modes": dict(sorted(Counter(mode for _, _, mode, _ in mode_data if mode).items()))},
         "seconds": round(time.time() - started, 1),
     }
     artefact = {"labels": list(LABELS), "weights": np.round(weights, 6).tolist(), "bias": np.round(bias, 6).tolist(),
-                "temperature": round(temperature, 6), "confidence_map": confidence_map, "report": report}
+                "temperature": round(temperature, 6), "confidence_map": confidence_map, "report": report,
+                "modes": {event_type: {"labels": head["labels"], "weights": np.round(head["weights"], 6).tolist(),
+                                       "bias": np.round(head["bias"], 6).tolist()} for event_type, head in heads.items()},
+                "mode_threshold": mode_threshold}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with gzip.GzipFile(args.out, "wb", mtime=0) as handle:
         handle.write(json.dumps(artefact, sort_keys=True).encode())

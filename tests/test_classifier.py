@@ -97,6 +97,40 @@ def test_weak_rule_event_takes_a_confident_model_type() -> None:
     assert disagreements[0].action == "replaced" and disagreements[0].rule_type == "CONSULT"
 
 
+def test_a_model_type_brings_the_models_mode_and_a_rule_event_keeps_its_own() -> None:
+    from dataclasses import replace
+
+    attack = replace(prediction("ASSAULT", 0.8), mode="aerial", mode_probability=0.9)
+    [changed], _ = combine([event(confidence=0.5, mode=None)], attack, 0.5, rule_keep=1.01)
+    assert (changed.type, changed.mode) == ("ASSAULT", "aerial")
+    [confirmed], seen = combine([event("ASSAULT", confidence=0.5, mode=None)], attack, 0.5, rule_keep=1.01)
+    assert (confirmed.type, confirmed.mode) == ("ASSAULT", None) and seen == []
+    [kept], _ = combine([event("ASSAULT", confidence=0.5, mode="firearms")], attack, 0.5, rule_keep=1.01)
+    assert kept.mode == "firearms"  # a rule event's own mode stands
+    visit = replace(prediction("CONSULT", 0.8), mode="visit", mode_probability=0.9)
+    [plan], _ = combine([replace(event("SUPPORT", confidence=0.5, mode=None), status="planned")], visit, 0.5,
+                        rule_keep=1.01)
+    assert (plan.type, plan.mode) == ("AGREE", None)  # a planned visit is AGREE, which has no modes
+
+
+def test_artefact_mode_heads_cover_the_types_with_modes() -> None:
+    from dyad.scores import modes
+
+    model = classifier.load_model_file()
+    assert model.modes and 0 < model.mode_threshold <= 1.01
+    for event_type, head in model.modes.items():
+        assert head.labels[0] == "" and set(head.labels[1:]) <= set(modes(event_type))
+        assert head.weights.shape == (len(head.labels), 384) and head.bias.shape == (len(head.labels),)
+    assert {"ASSAULT", "CONSULT", "PROTEST"} <= set(model.modes)
+    assert model.report["modes"]["out_of_fold_mode_accuracy_by_threshold"]
+
+
+@needs_model
+def test_the_real_model_reads_an_air_strike_as_an_aerial_assault() -> None:
+    [reading] = classifier.classify(["Fighter jets bombed rebel positions near the city overnight, killing twelve."])
+    assert reading.type == "ASSAULT" and reading.mode == "aerial"
+
+
 def test_threshold_trades_changes_for_caution() -> None:
     guess = prediction("AGREE", 0.6)
     assert combine([event(mode=None)], guess, 0.5, rule_keep=0.8)[0][0].type == "AGREE"

@@ -9,6 +9,10 @@ does. On top sits a multinomial logistic regression over the 16 PLOVER types plu
 and confidence map fitted on held-out predictions, so that a prediction's probability is
 calibrated). ``scripts/train_event_model.py`` builds it with fixed seeds.
 
+For each type PLOVER gives modes, a second logistic regression on the same features (a "mode
+head", in the same artefact) reads the mode, or none; the prediction names it when its
+probability reaches the artefact's ``mode_threshold`` (chosen in training).
+
 ``classify(sentences)`` gives one :class:`Prediction` per sentence. ``combine(events, prediction,
 threshold)`` applies the policy that puts the model beside the rules:
 
@@ -25,7 +29,10 @@ threshold)`` applies the policy that puts the model beside the rules:
    by scripts/train_event_model.py). The model reads the act, not its status: a planned event
    takes PLOVER's type for the plan of that act (``events.planned_type``: a planned meeting or
    signing is AGREE), as the rules code it;
-3. the model never deletes a rule event ("NONE" only records a disagreement).
+3. the model's mode goes with the model's type: a changed event takes it. A rule event keeps its
+   own mode, or none (adding the model's mode to rule events whose type it confirms lost mode
+   accuracy on the held-out PLOVER sentences: benchmarks/results/event_model.md);
+4. the model never deletes a rule event ("NONE" only records a disagreement).
 
 ``fill_with_model`` (``[extract] model_fill``, off by default) goes one step further: a sentence
 the rules left empty gets an event of the model's type when its calibrated probability reaches
@@ -83,6 +90,10 @@ class Prediction:
     type: str
     probability: float
     ranked: tuple[tuple[str, float], ...]
+    #: The mode of the top type read by that type's mode head, when its probability reaches the
+    #: artefact's mode threshold (None: no mode, or not sure enough), and that probability.
+    mode: str | None = None
+    mode_probability: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,13 +172,38 @@ class Model:
     report: dict[str, Any]
     #: (top probability, P(correct)) points, increasing: the calibration map read by np.interp.
     confidence_map: np.ndarray = field(default_factory=lambda: np.array([[0.0, 0.0], [1.0, 1.0]]))
+    #: Per type with modes, a head reading the mode from the same features; a mode is named
+    #: when its probability is at least ``mode_threshold`` (chosen in training).
+    modes: dict[str, ModeHead] = field(default_factory=dict)
+    mode_threshold: float = 1.01
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
         return softmax((features @ self.weights.T + self.bias) / self.temperature)
 
+    def mode_of(self, features: np.ndarray, event_type: str) -> tuple[str | None, float]:
+        """The mode one sentence's ``features`` name for ``event_type``: (mode or None, its
+        probability); None when the head's top answer is "no mode" or below the threshold."""
+        head = self.modes.get(event_type)
+        if head is None:
+            return None, 0.0
+        row = softmax((features @ head.weights.T + head.bias)[None, :])[0]
+        best = int(np.argmax(row))
+        mode, probability = head.labels[best], float(row[best])
+        return (mode or None) if probability >= self.mode_threshold else None, round(probability, 4)
+
+
     def confidence(self, top: np.ndarray) -> np.ndarray:
         """The calibrated probability that the top label is right, from its probability."""
         return np.interp(top, self.confidence_map[:, 0], self.confidence_map[:, 1])
+
+
+@dataclass(frozen=True)
+class ModeHead:
+    """A multinomial logistic regression over one type's modes; label "" is "no mode"."""
+
+    labels: tuple[str, ...]
+    weights: np.ndarray  # (labels, features)
+    bias: np.ndarray  # (labels,)
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
@@ -188,6 +224,11 @@ def load_model_file(path: Any = None) -> Model:
                   np.asarray(raw["bias"], dtype=np.float32), float(raw["temperature"]), raw.get("report", {}))
     if raw.get("confidence_map"):
         model = replace(model, confidence_map=np.asarray(raw["confidence_map"], dtype=np.float64))
+    if raw.get("modes"):
+        heads = {event_type: ModeHead(tuple(head["labels"]), np.asarray(head["weights"], dtype=np.float32),
+                                      np.asarray(head["bias"], dtype=np.float32))
+                 for event_type, head in raw["modes"].items()}
+        model = replace(model, modes=heads, mode_threshold=float(raw["mode_threshold"]))
     return model
 
 
@@ -223,13 +264,19 @@ def classify(sentences: list[str]) -> list[Prediction]:
     if not sentences:
         return []
     encoder, model = _loaded()
-    return predictions(model, model.probabilities(encoder.embed(list(sentences))))
+    features = encoder.embed(list(sentences))
+    return predictions(model, model.probabilities(features), features)
 
 
-def predictions(model: Model, probabilities: np.ndarray) -> list[Prediction]:
-    """Predictions from the model's (temperature-scaled) probabilities, one row per sentence."""
+def predictions(model: Model, probabilities: np.ndarray, features: np.ndarray | None = None) -> list[Prediction]:
+    """Predictions from the model's (temperature-scaled) probabilities, one row per sentence;
+    with the sentences' ``features``, each names the mode of its top type (``Model.mode_of``)."""
     confidence = model.confidence(probabilities.max(axis=1))
-    return [_prediction(model.labels, row, sure) for row, sure in zip(probabilities, confidence)]
+    found = [_prediction(model.labels, row, sure) for row, sure in zip(probabilities, confidence)]
+    if features is None or not model.modes:
+        return found
+    return [replace(prediction, **dict(zip(("mode", "mode_probability"), model.mode_of(row, prediction.type))))
+            for prediction, row in zip(found, features)]
 
 
 def _prediction(labels: tuple[str, ...], row: np.ndarray, confidence: float) -> Prediction:
@@ -256,13 +303,15 @@ def combine(rule_events: list[Event], prediction: Prediction | None, threshold: 
     for number, event in enumerate(rule_events):
         # the model reads the act; a planned act is coded by PLOVER's rule for plans, as the rules do
         model_type = planned_type(prediction.type, event.status)
+        # the mode the model reads goes with the model's own type only (AGREE for a plan has none)
+        model_mode = prediction.mode if model_type == prediction.type else None
         if number != top or event.type == model_type:
             events.append(event)
             continue
         action = _action(event, prediction, threshold, rule_keep)
         if action == "replaced":
             confidence = round(max(event.confidence, prediction.probability), 3)
-            event = replace(event, type=model_type, confidence=confidence)
+            event = replace(event, type=model_type, mode=model_mode, confidence=confidence)
         disagreements.append(Disagreement(event.evidence.quote, rule_events[number].trigger.quote,
                                           rule_events[number].type, rule_events[number].confidence,
                                           prediction.type, prediction.probability, action))
@@ -419,6 +468,7 @@ def debug_text(text: str, threshold: float | None = None) -> list[dict[str, Any]
             "sentence": sentence,
             "rules": [_event_view(e) for e in rule_events],
             "model": None if prediction is None else {"type": prediction.type, "probability": prediction.probability,
+                                                      "mode": prediction.mode, "mode_probability": prediction.mode_probability,
                                                       "ranked": [list(item) for item in prediction.ranked[:3]]},
             "combined": [_event_view(e) for e in combined],
             "disagreements": [{"rule_type": d.rule_type, "rule_confidence": d.rule_confidence,

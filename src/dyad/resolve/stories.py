@@ -114,14 +114,17 @@ def group_stories(articles: list[ArticleKeys]) -> list[Story]:
     members: dict[str, list[ArticleKeys]] = defaultdict(list)
     for article in articles:
         members[find(article.id)].append(article)
+    # each link once, under its story (a scan of every link per story was quadratic)
+    story_of_links: dict[str, list[dict]] = defaultdict(list)
+    for link in links:
+        story_of_links[find(link["articles"][0])].append(link)
     stories = []
-    for group in members.values():
+    for root, group in members.items():
         group.sort(key=lambda a: (a.date is None, a.date or date.min, a.id))
-        ids = {a.id for a in group}
         dates = [a.date for a in group if a.date]
         stories.append(Story("story:" + group[0].id, group[0].title, tuple(a.id for a in group),
                              min(dates).isoformat() if dates else None, max(dates).isoformat() if dates else None,
-                             tuple(link for link in links if link["articles"][0] in ids)))
+                             tuple(story_of_links[root])))
     return sorted(stories, key=lambda s: s.id)
 
 

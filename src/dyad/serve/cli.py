@@ -694,8 +694,10 @@ def classify(text: str, threshold: float | None, as_json: bool) -> None:
         model = row["model"]
         if model is not None:
             ranked = ", ".join(f"{label} {p:.2f}" for label, p in model["ranked"])
-            console.print(f"  model:    {model['type']} {model['probability']:.2f}  ({escape(ranked)})", highlight=False)
-        combined = ", ".join(f"{e['type']} {e['confidence']:.2f}" for e in row["combined"]) or "none"
+            mode = f" mode {model['mode']} {model['mode_probability']:.2f}" if model.get("mode") else ""
+            console.print(f"  model:    {model['type']} {model['probability']:.2f}{mode}  ({escape(ranked)})", highlight=False)
+        combined = ", ".join(f"{e['type']}{' ' + e['mode'] if e.get('mode') else ''} {e['confidence']:.2f}"
+                             for e in row["combined"]) or "none"
         console.print(f"  combined: {combined}", highlight=False)
         for d in row["disagreements"]:
             console.print(f"  [yellow]disagree[/]: rule {d['rule_type']} {d['rule_confidence']:.2f} vs model "
