@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from conftest import REPO, write_corpus
 from dyad.resolve.dates import compatible, months, read_date
-from dyad.resolve.events import (THRESHOLD, EventFeatures, candidate_pairs, cluster_events, forbidden,
-                                 link_fulfilments, score_pair)
+from dyad.resolve.events import (THRESHOLD, EventFeatures, block_keys, candidate_pairs, cluster_events, forbidden,
+                                 link_fulfilments, probe_keys, score_pair)
 from dyad.serve.cli import main
 
 
@@ -133,7 +133,7 @@ def test_resolve_events_undone_pair_stays_apart() -> None:
 def test_resolve_events_blocking_compares_only_within_type_pair_and_month() -> None:
     events = [event(f"m{i}", f"a{i}", date=f"2025-{i % 12 + 1:02d}-{i // 12 + 1:02d}") for i in range(120)]
     events += [event("other", "b", countries=("AFG", "PAK"))]
-    pairs = candidate_pairs(events)
+    pairs = list(candidate_pairs(events))
     assert all(a.date.first.month == b.date.first.month for a, b in pairs)
     assert not any("other" in (a.id, b.id) for a, b in pairs)
     assert len(pairs) == 12 * (10 * 9 // 2)  # ten events a month, compared within their month
@@ -143,6 +143,26 @@ def test_resolve_events_undated_events_are_compared_with_their_type_and_pair() -
     dated, undated = event("e1", "a1"), event("e2", "a2", date=None)
     unrelated = event("e3", "a3", date=None, countries=("AFG", "PAK"))
     assert [(a.id, b.id) for a, b in candidate_pairs([dated, undated, unrelated])] == [("e1", "e2")]
+
+
+def test_resolve_events_each_candidate_pair_once_though_sharing_many_blocks() -> None:
+    # Three countries (three pairs), a month-long date over two months' keys, events in one
+    # article and undated ones on several pairs: each pair that shares a block, or has an event
+    # without a year on a shared type and pair, comes out exactly once.
+    countries = ("KAZ", "UZB", "AFG")
+    events = [event("d1", "a1", countries=countries), event("d2", "a1", countries=countries, date="2025-03", granularity="month"),
+              event("d3", "a2", countries=countries), event("d4", "a3", countries=("KAZ", "UZB"), date="2025-04-02"),
+              event("u1", "a1", date=None, countries=countries), event("u2", "a4", date=None, countries=countries),
+              event("u3", "a5", date=None, countries=("AFG", "KAZ")), event("x", "a6", countries=("PAK", "IND")),
+              event("y1", "a7", date="--03-12", basis="year_unknown", countries=countries)]
+    undated = {e.id for e in events if e.date is None or e.date.first is None}
+    pairs = [(a.id, b.id) for a, b in candidate_pairs(events)]
+    expected = {(a.id, b.id) for a, b in itertools.combinations(sorted(events, key=lambda e: e.id), 2)
+                if block_keys(a) & block_keys(b)
+                or ({a.id, b.id} & undated and probe_keys(a) & probe_keys(b))}
+    assert len(pairs) == len(set(pairs))
+    assert set(pairs) == expected
+    assert ("d2", "d3") in expected and ("d1", "d4") not in expected and ("u1", "u3") in expected and ("d4", "y1") in expected and not any("x" in pair for pair in expected)
 
 
 def test_resolve_events_plan_is_linked_to_its_later_fulfilment_not_merged() -> None:

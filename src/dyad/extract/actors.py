@@ -22,6 +22,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from importlib import resources
 
+import numpy as np
+from spacy.attrs import DEP, ENT_TYPE, POS
+from spacy.symbols import NOUN
 from spacy.tokens import Doc, Span, Token
 
 from dyad.extract import gazetteer
@@ -609,9 +612,13 @@ def generic_agents(doc: Doc) -> list[Token]:
     """Agent nouns acting as participants with no name of their own ("gunmen attacked",
     "police arrested", "protesters"), not already read with a demonym or a name."""
     found = []
-    for token in doc:
-        if token.pos_ != "NOUN" or token.ent_type_ or token.dep_ not in PARTICIPANT_DEPS:
-            continue
+    if not len(doc):
+        return found
+    # The candidates picked from the doc's arrays: a Token object per word costs more than the test
+    pos, entity, dep = doc.to_array([POS, ENT_TYPE, DEP]).T
+    deps = [doc.vocab.strings[label] for label in PARTICIPANT_DEPS]
+    for i in np.flatnonzero((pos == NOUN) & (entity == 0) & np.isin(dep, deps)).tolist():
+        token = doc[i]
         if any(child.ent_type_ in ("NORP", "GPE", "ORG", "PERSON") for child in token.lefts):
             continue  # "Israeli troops": the demonym path reads it with its country
         if (gazetteer.agent_sector(token.text) or gazetteer.agent_sector(token.lemma_)) in GENERIC_SECTORS:

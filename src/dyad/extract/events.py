@@ -210,7 +210,8 @@ def _main_verb(sentence: Span) -> Token | None:
 
 
 def _is_boilerplate(sentence: Span) -> bool:
-    if BOILERPLATE.search(sentence.text) or BREADCRUMB.search(sentence.text):
+    text = text_of(sentence.doc)[sentence.start_char:sentence.end_char]
+    if BOILERPLATE.search(text) or BREADCRUMB.search(text):
         return True
     root = sentence.root
     return root.tag_ == "VB" and not any(child.dep_.startswith("nsubj") for child in root.children)

@@ -35,7 +35,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -73,6 +73,7 @@ def fold(text: str) -> str:
     return stripped.translate(_FOLD_TABLE)
 
 
+@lru_cache(maxsize=1 << 16)  # extraction asks for the same few thousand words' keys again and again
 def normalise_name(text: str) -> str:
     """The comparison key of a name: folded, lower case, punctuation-free, single-spaced, without
     a leading "the". "The U.S." -> "us"; "Mazar-i-Sharif" -> "mazar i sharif"."""

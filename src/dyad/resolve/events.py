@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from itertools import combinations
@@ -108,6 +108,9 @@ class PairScore:
     evidence: dict = field(compare=False)
 
 
+_NO_EVIDENCE: dict = {}  # shared by the scores held for clustering only (never written to)
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     planned: str   # cluster id
@@ -151,31 +154,37 @@ def probe_keys(event: EventFeatures) -> set[tuple[str, str]]:
 # --- 2. pairs ------------------------------------------------------------------------------------
 
 
-def candidate_pairs(events: Iterable[EventFeatures]) -> list[tuple[EventFeatures, EventFeatures]]:
+def candidate_pairs(events: Iterable[EventFeatures]) -> Iterator[tuple[EventFeatures, EventFeatures]]:
     """Every two events that share a block, and every event without a year with each event of
-    its type and pair; each pair once, ordered by ids."""
+    its type and pair; each pair once (from the first block the two share, so no record of the
+    pairs is kept: many copies of one report make many pairs), ordered by ids within the pair."""
     blocks: dict[tuple[str, ...], list[EventFeatures]] = defaultdict(list)
     by_pair: dict[tuple[str, str], list[EventFeatures]] = defaultdict(list)
+    keys: dict[str, set[tuple[str, ...]]] = {}
+    probes: dict[str, set[tuple[str, str]]] = {}
     for event in events:
-        for key in block_keys(event):
+        keys[event.id], probes[event.id] = block_keys(event), probe_keys(event)
+        for key in keys[event.id]:
             blocks[key].append(event)
-        for key in probe_keys(event):
+        for key in probes[event.id]:
             by_pair[key].append(event)
-    seen: dict[tuple[str, str], tuple[EventFeatures, EventFeatures]] = {}
-
-    def add(a: EventFeatures, b: EventFeatures) -> None:
-        if a.id != b.id:
-            a, b = sorted((a, b), key=lambda e: e.id)
-            seen.setdefault((a.id, b.id), (a, b))
-
-    for members in blocks.values():
+    for key, members in blocks.items():
         for a, b in combinations(members, 2):
-            add(a, b)
-    for members in by_pair.values():
+            if min(keys[a.id] & keys[b.id]) == key:
+                yield _by_id(a, b)
+    for key, members in by_pair.items():
         for probe in (e for e in members if not _dated(e)):
             for other in members:
-                add(probe, other)
-    return [seen[key] for key in sorted(seen)]
+                if other.id == probe.id or keys[probe.id] & keys[other.id]:
+                    continue  # the same event, or a pair its block gave
+                if not _dated(other) and other.id < probe.id:
+                    continue  # two events without a year: the pair comes from the other's side
+                if min(probes[probe.id] & probes[other.id]) == key:
+                    yield _by_id(probe, other)
+
+
+def _by_id(a: EventFeatures, b: EventFeatures) -> tuple[EventFeatures, EventFeatures]:
+    return (a, b) if a.id < b.id else (b, a)
 
 
 # --- 3. score ------------------------------------------------------------------------------------
@@ -395,6 +404,7 @@ def load_features(db: sqlite3.Connection) -> list[EventFeatures]:
     for article_id, actor_id in db.execute("SELECT DISTINCT article_id, actor_id FROM actor_mentions"):
         if actors.get(actor_id, (None,))[0] not in _COUNTRY_KINDS:
             named[article_id].add(resolved_id(db, actor_id))
+    article_actors = {article_id: frozenset(ids) for article_id, ids in named.items()}  # one set per article
     features = []
     for row in db.execute(
             "SELECT e.id, e.article_id, e.type, e.status, e.mode, e.confidence, e.date_value, e.date_granularity,"
@@ -409,7 +419,7 @@ def load_features(db: sqlite3.Connection) -> list[EventFeatures]:
         features.append(EventFeatures(
             id=row[0], article_id=row[1], type=row[2], status=row[3], date=span, participants=participants,
             countries=countries, place=row[9], mode=row[4], trigger=row[12], sentence=row[11], sentence_key=row[10],
-            confidence=row[5], precision=precision, article_actors=frozenset(named[row[1]])))
+            confidence=row[5], precision=precision, article_actors=article_actors.get(row[1], frozenset())))
     return features
 
 
@@ -419,7 +429,12 @@ def resolve_events(db: sqlite3.Connection) -> dict[str, str]:
     from dyad.store.resolution import undone_pairs, write_event_resolution
 
     events = load_features(db)
-    scores = [s for a, b in candidate_pairs(events) if (s := score_pair(a, b)) is not None]
+    # Streamed, and only the scores at or above the threshold kept, without their evidence: many
+    # copies of one report make many pairs. The evidence is read again for the merges recorded.
+    scores = (PairScore(s.a, s.b, s.score, _NO_EVIDENCE) for a, b in candidate_pairs(events)
+              if (s := score_pair(a, b)) is not None and s.score >= THRESHOLD)
     clusters, joined = cluster_events(events, scores, undone_pairs(db, "event"))
+    by_id = {e.id: e for e in events}
+    joined = [score_pair(by_id[pair.a], by_id[pair.b]) for pair in joined]
     write_event_resolution(db, clusters, joined, link_fulfilments(events, clusters))
     return clusters

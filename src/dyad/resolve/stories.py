@@ -63,19 +63,19 @@ def story_links(articles: list[ArticleKeys]) -> list[dict]:
             by_actor[key].append(article)
     links: dict[tuple[str, str], dict] = {}
 
-    for key, members in by_event.items():
-        for a, b in combinations(sorted(members, key=lambda x: x.id), 2):
+    # Keys in sorted order: a pair linked by two events names the same one on every run
+    for key in sorted(by_event):
+        for a, b in combinations(sorted(by_event[key], key=lambda x: x.id), 2):
             links.setdefault((a.id, b.id), {"articles": [a.id, b.id], "by": "event", "ref": key})
-    for key, members in by_project.items():
-        for a, b in _windowed_pairs(members, undated_too=True):
+    for key in sorted(by_project):
+        for a, b in _windowed_pairs(by_project[key], undated_too=True):
             links.setdefault((a.id, b.id), {"articles": [a.id, b.id], "by": "project", "ref": key})
-    shared: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for key, members in by_actor.items():
-        for a, b in _windowed_pairs(members, undated_too=False):
-            shared[(a.id, b.id)].add(key)
-    for pair, actors in shared.items():
-        if len(actors) >= MIN_SHARED_ACTORS:
-            links.setdefault(pair, {"articles": list(pair), "by": "actors", "ref": ", ".join(sorted(actors))})
+    for key in sorted(by_actor):
+        for a, b in _windowed_pairs(by_actor[key], undated_too=False):
+            common = a.actors & b.actors
+            # each pair once, at its first shared actor (no table of every pair sharing one)
+            if len(common) >= MIN_SHARED_ACTORS and min(common) == key:
+                links.setdefault((a.id, b.id), {"articles": [a.id, b.id], "by": "actors", "ref": ", ".join(sorted(common))})
     return [links[k] for k in sorted(links)]
 
 
