@@ -256,7 +256,7 @@ def test_events_reported_demand_is_request(nlp):
         ("Israel condemned the attack on its embassy.", "ACCUSE", "disapprove", {"ISR"}, set()),
         ("the United States imposed sanctions on Iran.", "SANCTION", "discontinue", {"USA"}, {"IRN"}),
         ("Russia threatened to cut gas supplies to Ukraine.", "THREATEN", None, {"RUS"}, {"UKR"}),
-        ("Israeli soldiers arrested more than 100 Palestinians.", "COERCE", "arrest", {"ISR"}, {"PSE"}),
+        ("Israeli police detained 40 Palestinians in a raid.", "COERCE", "arrest", {"ISR"}, {"PSE"}),
         ("Thousands of Palestinians protested against Israel.", "PROTEST", "demo", {"PSE"}, {"ISR"}),
         ("Israel protested to the United States over the remarks.", "ACCUSE", "disapprove", {"ISR"}, {"USA"}),
         ("Russia attacked Ukraine with drones.", "ASSAULT", "drone", {"RUS"}, {"UKR"}),

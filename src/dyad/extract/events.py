@@ -17,7 +17,7 @@ For each sentence, in order:
    status ("submitted a draft memorandum, with signing scheduled for 2026").
 3. Participants. The subject side is the predicate's subject (with conjuncts; a passive's "by"
    agent; a coordinated or controlled verb's inherited subject); the object side its direct
-   object (a passive's subject; a demand's addressee: "demanded that the US cancel"). The trigger
+   object (a passive's subject; a demand's addressee: "urged that Canada drop"). The trigger
    row says which side is the actor: the subject, except for hosting, where the visitor (object)
    is the actor and the host the recipient. Prepositions add recipients ("met with X", "visit to
    X", "sanctions on X"); "between A and B" adds actors. Conjoined subjects with no recipient stay
@@ -43,7 +43,7 @@ For each sentence, in order:
      governments is coded so. "The topic of the protest ... is not coded": a sentence with a
      PROTEST keeps no REQUEST.
    - dyad: an *announced* conflictual act (ASSAULT, SANCTION, PROTEST, COERCE: "will impose
-     sanctions", "is prepared to impose martial law") and any act made conditional ("will
+     sanctions", "stands ready to declare a curfew") and any act made conditional ("will
      withdraw unless", "may halt mediation if") are THREATEN, as CAMEO 13x codes them.
    - dyad: "X said Y must/should act" is a REQUEST by X to Y (CAMEO 10x).
    - dyad: a planned or proposed act with no actor of its own, reported by a speaker
@@ -322,7 +322,7 @@ class _Reader:
             self._noun_sides(anchor, trigger.type, sides)
         if predicate is not None:
             self._verb_sides(predicate, sides, skip=anchor)
-            if trigger.type == "REQUEST" and not sides.object:  # "demanded that the US cancel": the US is asked
+            if trigger.type == "REQUEST" and not sides.object:  # "urged that Canada drop the tariffs": Canada is asked
                 for clause in (child for child in predicate.children if child.dep_ == "ccomp"):
                     sides.object.extend(ref for subject in _subjects(clause) for ref in self._named(subject))
         carriers = [anchor, *match.tokens]

@@ -68,8 +68,8 @@ def _title_token(token: Token) -> bool:
 
 
 def leads_to_name(token: Token) -> bool:
-    """Whether ``token`` opens a title phrase that runs up to a person's name ("Nigerian junior
-    foreign minister Dubem Oniya"): such a demonym belongs to the person's role."""
+    """Whether ``token`` opens a title phrase that runs up to a person's name ("Chilean deputy
+    trade minister Ana Rojas"): such a demonym belongs to the person's role."""
     doc = token.doc
     i = token.i + 1
     while i < len(doc) and _title_token(doc[i]) and doc[i].ent_type_ != "PERSON":
