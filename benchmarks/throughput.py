@@ -100,6 +100,7 @@ def run_split(corpus: Path, n: int, db: Path) -> dict:
     """Each stage on its own over the first n articles, in one process: CPU seconds per stage."""
     import dyad.extract as extract
     from dyad.api import iter_documents
+    from dyad.batch import extract_or_reject
     from dyad.extract.classifier import available
     from dyad.extract.nlp import load_nlp, parse_articles
     from dyad.pipeline import process_document
@@ -129,8 +130,7 @@ def run_split(corpus: Path, n: int, db: Path) -> dict:
     extract.code_with_model = model_timed
     try:
         began = cpu()
-        extractions = [extract.extract_article(a, model=settings.extract_model, model_threshold=settings.model_threshold,
-                                               parsed=p) for a, p in zip(articles, parsed)]
+        extractions = [extract_or_reject(a, settings, p) for a, p in zip(articles, parsed)]
         seconds["extract: rules (actors, places, times, figures, events)"] = cpu() - began - seconds.get("extract: event model", 0.0)
     finally:
         extract.code_with_model = model
@@ -219,8 +219,9 @@ def main() -> None:
               "corpus": info, "runs": runs, "split": split}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    args.out.with_suffix(".md").write_text(report(result), encoding="utf-8")
-    print(report(result))
+    text = report(result)
+    args.out.with_suffix(".md").write_text(text, encoding="utf-8")
+    print(text)
 
 
 def report(result: dict) -> str:

@@ -223,6 +223,7 @@ def test_events_no_mirrored_duplicates(nlp, text):
         ("Putin plans to meet Xi.", "AGREE", "planned"),
         ("Russia said it would impose sanctions on Iran.", "THREATEN", "planned"),  # an announced sanction
         ("Russia will withdraw its troops from Syria.", "CONCEDE", "planned"),  # PLOVER: future retreat is CONCEDE
+        ("Russia will withdraw its troops from Syria unless Turkey halts its exercises.", "THREATEN", "planned"),  # conditional: a threat
         ("Russia proposed talks with China.", "CONSULT", "proposed"),
         ("Russia suggested holding talks with China.", "CONSULT", "proposed"),
         ("Russia called for talks with China.", "CONSULT", "proposed"),

@@ -47,10 +47,12 @@ def extract_article(article: Article, nlp: Language | None = None, model: bool |
         _read_actors(state, doc, offset, skip_until=dateline - offset if offset < dateline <= offset + len(text_of(doc)) else 0)
         read_tenures(state, doc, offset)
     assign_home_country(state)
-    places = _places(article, parsed, dateline)
+    places = _places(article, parsed)
+    body_places = [p for p in places if p.evidence.start >= dateline]  # the filing place is not where events are
     times = _times(article, published)
     figures = tuple(_figures(article))
-    sentences = [(offset + s.start_char, offset + s.end_char, s.text) for offset, doc in parsed for s in doc.sents]
+    sentences = [(offset + s.start_char, offset + s.end_char, text_of(doc)[s.start_char:s.end_char])
+                 for offset, doc in parsed for s in doc.sents]
     events: list[Event] = []
     use_model, threshold = model_setting(model, model_threshold)
     fill, fill_at = fill_setting(model_fill, fill_threshold) if use_model else (False, 0.0)
@@ -65,13 +67,13 @@ def extract_article(article: Article, nlp: Language | None = None, model: bool |
         per_paragraph = [(offset, doc, mentions, [next(remaining) for _ in coded]) for offset, doc, mentions, coded in per_paragraph]
     for offset, doc, mentions, coded in per_paragraph:
         if fill:
-            own = [(s, offset + s.start_char, offset + s.end_char, s.text) for s in doc.sents]
+            own = [(s, offset + s.start_char, offset + s.end_char, text_of(doc)[s.start_char:s.end_char]) for s in doc.sents]
             coded = fill_with_model(coded, own, lambda readings, doc=doc, offset=offset, mentions=mentions:
                                     code_sentences_as(doc, offset, mentions, state.actors, article.id, readings),
                                     fill_at)
         for event in coded:
             scope = _event_scope(event, sentences)
-            event = _complete(event, scope, times, [p for p in places if p.evidence.start >= dateline], figures, published)
+            event = _complete(event, scope, times, body_places, figures, published)
             events.append(_infer_participants(event, doc, offset, mentions, state))
     return Extraction(article.id, tuple(state.mentions), tuple(state.actors.values()), places, times, figures,
                       tuple(_with_ids(events)))
@@ -104,7 +106,7 @@ def _dateline_end(article: Article, parsed: list[tuple[int, Doc]]) -> int:
     evidence = article.dateline.evidence
     # HTML datelines point into the clean text (possibly its second paragraph, after the headline)
     offset, doc = next(((o, d) for o, d in parsed if evidence is not None and evidence.layer == "text"
-                        and o <= evidence.start < o + len(d.text)), parsed[0])
+                        and o <= evidence.start < o + len(text_of(d))), parsed[0])
     first = text_of(doc)
     name = article.dateline.value.casefold()
     head = first[:120].casefold()
@@ -143,7 +145,7 @@ def _read_actors(state: ArticleActors, doc: Doc, offset: int, skip_until: int) -
             read_place_actor(state, doc, offset, span)
 
 
-def _places(article: Article, parsed: list[tuple[int, Doc]], dateline_end: int) -> tuple[Place, ...]:
+def _places(article: Article, parsed: list[tuple[int, Doc]]) -> tuple[Place, ...]:
     """Every place named in the article, resolved with the article's most named country as the
     hint for ambiguous names. The dateline is among them, as the filing place."""
     spans = [(offset + e.start_char, offset + e.end_char, e.text, e.label_) for offset, doc in parsed for e in doc.ents]

@@ -24,6 +24,7 @@ from importlib import resources
 
 import numpy as np
 from spacy.attrs import DEP, ENT_TYPE, POS
+from spacy.strings import get_string_id
 from spacy.symbols import NOUN
 from spacy.tokens import Doc, Span, Token
 
@@ -606,6 +607,7 @@ def read_pronoun(state: ArticleActors, doc: Doc, offset: int, pronoun: Token) ->
 GENERIC_SECTORS = frozenset({"MIL", "COP", "REB", "UAF", "CVL", "CRM", "LAB", "AGR", "EDU", "REF", "JRN", "MED",
                              "LEG", "JUD", "SPY", "BUS", "NGO"})
 PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos"})
+_PARTICIPANT_DEP_IDS = np.array([get_string_id(label) for label in PARTICIPANT_DEPS], dtype=np.uint64)
 
 
 def generic_agents(doc: Doc) -> list[Token]:
@@ -616,8 +618,7 @@ def generic_agents(doc: Doc) -> list[Token]:
         return found
     # The candidates picked from the doc's arrays: a Token object per word costs more than the test
     pos, entity, dep = doc.to_array([POS, ENT_TYPE, DEP]).T
-    deps = [doc.vocab.strings[label] for label in PARTICIPANT_DEPS]
-    for i in np.flatnonzero((pos == NOUN) & (entity == 0) & np.isin(dep, deps)).tolist():
+    for i in np.flatnonzero((pos == NOUN) & (entity == 0) & np.isin(dep, _PARTICIPANT_DEP_IDS)).tolist():
         token = doc[i]
         if any(child.ent_type_ in ("NORP", "GPE", "ORG", "PERSON") for child in token.lefts):
             continue  # "Israeli troops": the demonym path reads it with its country

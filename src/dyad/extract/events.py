@@ -713,11 +713,14 @@ def planned_type(event_type: str, status: str) -> str:
 
 def _plover_rules(event_type: str, mode: str | None, status: _Status, conditional: bool, actors: list[ActorRef],
                   known: dict[str, Actor]) -> tuple[str, str | None]:
-    if planned_type(event_type, status.value) != event_type:
-        return planned_type(event_type, status.value), None
+    # A conditional plan is a threat first ("will withdraw unless"); cooperative types are never
+    # threats, so for them the order does not matter
     if (status.announced and event_type in CONFLICT_TYPES) or (
             conditional and status.value in ("planned", "hypothetical") and event_type in THREAT_MODES):
         return "THREATEN", "arrest" if mode == "arrest" else THREAT_MODES[event_type]
+    planned = planned_type(event_type, status.value)
+    if planned != event_type:
+        return planned, None
     if event_type == "PROTEST" and actors and all(
             known[ref.actor_id].kind in STATE_KINDS or known[ref.actor_id].sector == "GOV" for ref in actors):
         return "ACCUSE", "disapprove"

@@ -41,6 +41,7 @@ class LemmaTable:
             if found is None:
                 if len(self._lemmas) >= CACHE_LIMIT:
                     self._lemmas.clear()
+                    self.lemmatizer.cache.clear()  # its own cache keeps the same keys
                 found = self._lemmas[key] = self.vocab.strings.add(self.lemmatizer.lemmatize(doc[i])[0])
             lemmas.append(found)
         values[:, 3] = lemmas

@@ -41,8 +41,8 @@ class AttributeTable:
         self.rest: AttributeRuler | None = None
         self.rest_numbers: list[int] = []  # the rest's rule i is the ruler's rule rest_numbers[i]
         self.columns: list[int] = []
-        self._by_key: dict[tuple[int, ...], tuple[tuple[int, Attrs], ...]] = {}
-        self._settings_by_key: dict[tuple[int, ...], tuple[tuple[int, int], ...]] = {}
+        # key -> (the rules it meets, the (column, value) settings they make)
+        self._by_key: dict[tuple[int, ...], tuple[tuple[tuple[int, Attrs], ...], tuple[tuple[int, int], ...]]] = {}
         self._by_word: dict[int, list] = {}
         self._by_tag: dict[int, list] = {}
         self._general: list = []
@@ -64,8 +64,6 @@ class AttributeTable:
         self.rest = ruler
         self.columns = sorted({attr for rule_attrs in attrs for attr in rule_attrs})
         self._index()
-        self._by_key.clear()
-        self._settings_by_key.clear()
 
     def _hashed(self, test: tuple[list[str | bool], bool] | None) -> Test | None:
         if test is None:
@@ -91,14 +89,10 @@ class AttributeTable:
                 self._general.append(rule)
 
     def _rules_for(self, key: tuple[int, ...]) -> tuple[tuple[int, Attrs], ...]:
-        found = self._by_key.get(key)
-        if found is None:
-            candidates = (*self._by_word.get(key[1], ()), *self._by_tag.get(key[0], ()), *self._general)
-            found = self._by_key[key] = tuple(sorted(
-                ((number, attrs) for number, tests, attrs in candidates
-                 if all(test is None or (value in test[0]) == test[1] for test, value in zip(tests, key))),
-                key=lambda hit: hit[0]))
-        return found
+        candidates = (*self._by_word.get(key[1], ()), *self._by_tag.get(key[0], ()), *self._general)
+        return tuple(sorted(((number, attrs) for number, tests, attrs in candidates
+                             if all(test is None or (value in test[0]) == test[1] for test, value in zip(tests, key))),
+                            key=lambda hit: hit[0]))
 
     def _settings(self, hits: tuple[tuple[int, Attrs], ...]) -> tuple[tuple[int, int], ...]:
         """(column, value) once every rule hit has applied in turn (a later rule wins)."""
@@ -107,29 +101,30 @@ class AttributeTable:
             merged.update(attrs)
         return tuple((column, merged[attr]) for column, attr in enumerate(self.columns) if attr in merged)
 
-    def _settings_for(self, key: tuple[int, ...]) -> tuple[tuple[int, int], ...]:
-        found = self._settings_by_key.get(key)
+    def _entry(self, key: tuple[int, ...]) -> tuple[tuple[tuple[int, Attrs], ...], tuple[tuple[int, int], ...]]:
+        found = self._by_key.get(key)
         if found is None:
-            if len(self._settings_by_key) >= CACHE_LIMIT:  # bounded memory on an endless feed
-                self._settings_by_key.clear()
+            if len(self._by_key) >= CACHE_LIMIT:  # bounded memory on an endless feed
                 self._by_key.clear()
-            found = self._settings_by_key[key] = self._settings(self._rules_for(key))
+            hits = self._rules_for(key)
+            found = self._by_key[key] = (hits, self._settings(hits))
         return found
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc) or not self.columns:
             return doc
         keys = [tuple(key) for key in doc.to_array(KEY_IDS).tolist()]
-        settings = [self._settings_for(key) for key in keys]
-        if self.rest is not None:
-            # matched on the annotations before any rule applied, as the ruler does
-            extra: dict[int, list[tuple[int, Attrs]]] = {}
-            for rest_number, _match_id, start, end in self.rest.match(doc):
-                token = doc[start:end][self.rest.indices[rest_number]].i
-                extra.setdefault(token, []).append((self.rest_numbers[rest_number], self.rest.attrs[rest_number]))
-            for token, found in extra.items():
-                hits = sorted((*self._rules_for(keys[token]), *found), key=lambda hit: hit[0])
-                settings[token] = self._settings(tuple(hits))
+        settings = [self._entry(key)[1] for key in keys]
+        rest = self.rest  # set by take(), which also sets the columns
+        assert rest is not None
+        # matched on the annotations before any rule applied, as the ruler does
+        extra: dict[int, list[tuple[int, Attrs]]] = {}
+        for rest_number, _match_id, start, end in rest.match(doc):
+            token = doc[start:end][rest.indices[rest_number]].i
+            extra.setdefault(token, []).append((self.rest_numbers[rest_number], rest.attrs[rest_number]))
+        for token, found in extra.items():
+            hits = sorted((*self._entry(keys[token])[0], *found), key=lambda hit: hit[0])
+            settings[token] = self._settings(tuple(hits))
         values = doc.to_array(self.columns)
         rows = values.tolist()
         for row, changes in zip(rows, settings):

@@ -355,11 +355,12 @@ def link_fulfilments(events: list[EventFeatures], clusters: dict[str, str], thre
         if STATUS_GROUP.get(plan.status) != "irrealis" or not _when(plan):
             continue
         first, last = _when(plan), plan.date.last + FULFIL_WITHIN
+        as_act = {kind: plan_as_occurred(plan, kind) for kind in FULFILLED_BY.get(plan.type, (plan.type,))}
         candidates = ((pair, year, kind) for pair in _pairs_of(plan.countries)
-                      for year in range(first.year, last.year + 1) for kind in FULFILLED_BY.get(plan.type, (plan.type,)))
+                      for year in range(first.year, last.year + 1) for kind in as_act)
         for pair, year, kind in candidates:
             for done in occurred.get((kind, pair, year), []):
-                scored = score_pair(plan_as_occurred(plan, kind), done) if first <= _when(done) <= last else None
+                scored = score_pair(as_act[kind], done) if first <= _when(done) <= last else None
                 if scored is None or scored.score < threshold:
                     continue
                 rank = (_when(done), -scored.score, done.id)
@@ -429,10 +430,10 @@ def resolve_events(db: sqlite3.Connection) -> dict[str, str]:
     from dyad.store.resolution import undone_pairs, write_event_resolution
 
     events = load_features(db)
-    # Streamed, and only the scores at or above the threshold kept, without their evidence: many
-    # copies of one report make many pairs. The evidence is read again for the merges recorded.
+    # Streamed (clustering keeps the scores at or above the threshold only) and held without their
+    # evidence: many copies of one report make many pairs. The merges recorded are scored again.
     scores = (PairScore(s.a, s.b, s.score, _NO_EVIDENCE) for a, b in candidate_pairs(events)
-              if (s := score_pair(a, b)) is not None and s.score >= THRESHOLD)
+              if (s := score_pair(a, b)) is not None)
     clusters, joined = cluster_events(events, scores, undone_pairs(db, "event"))
     by_id = {e.id: e for e in events}
     joined = [score_pair(by_id[pair.a], by_id[pair.b]) for pair in joined]

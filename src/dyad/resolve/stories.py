@@ -70,8 +70,8 @@ def story_links(articles: list[ArticleKeys]) -> list[dict]:
     for key in sorted(by_project):
         for a, b in _windowed_pairs(by_project[key], undated_too=True):
             links.setdefault((a.id, b.id), {"articles": [a.id, b.id], "by": "project", "ref": key})
-    for key in sorted(by_actor):
-        for a, b in _windowed_pairs(by_actor[key], undated_too=False):
+    for key, members in by_actor.items():
+        for a, b in _windowed_pairs(members, undated_too=False):
             common = a.actors & b.actors
             # each pair once, at its first shared actor (no table of every pair sharing one)
             if len(common) >= MIN_SHARED_ACTORS and min(common) == key:
