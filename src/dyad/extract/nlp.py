@@ -5,11 +5,13 @@ in capitals) are entities too. Loaded once per process."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
+from spacy.symbols import ADJ, NOUN, NUM, PROPN, X
 from spacy.tokens import Doc
+from spacy.util import minibatch
 
 from dyad.records import Article
 
@@ -48,12 +50,43 @@ def parse_paragraphs(article: Article, nlp: Language | None = None) -> Iterator[
     """Each body paragraph parsed, with the offset where it starts in ``article.text``."""
     nlp = nlp or load_nlp()
     spans = [(p.start, p.quote) for p in article.paragraphs]
-    for (start, _), doc in zip(spans, nlp.pipe(text for _, text in spans)):
+    for (start, _), doc in zip(spans, parse(nlp, (text for _, text in spans))):
         yield start, doc
 
 
 def parse_articles(articles: list[Article], nlp: Language | None = None) -> list[list[tuple[int, Doc]]]:
     """``parse_paragraphs`` for several articles in one ``nlp.pipe`` pass (fuller batches)."""
     nlp = nlp or load_nlp()
-    docs = iter(nlp.pipe(p.quote for article in articles for p in article.paragraphs))
+    docs = iter(parse(nlp, (p.quote for article in articles for p in article.paragraphs)))
     return [[(p.start, next(docs)) for p in article.paragraphs] for article in articles]
+
+
+def parse(nlp: Language, texts: Iterable[str]) -> Iterator[Doc]:
+    """``nlp.pipe``, with the statistical entity recogniser (the pipeline's last and costliest
+    step: half of its time) run only on paragraphs that can hold a name. dyad reads names,
+    places and organisations from the entities; numbers and dates it reads itself."""
+    if not nlp.pipe_names or nlp.pipe_names[-1] != "ner":
+        yield from nlp.pipe(texts)
+        return
+    ner = nlp.get_pipe("ner")
+    for batch in minibatch(nlp.pipe(texts, disable=["ner"]), nlp.batch_size):
+        for _ in ner.pipe([doc for doc in batch if may_hold_a_name(doc)], batch_size=nlp.batch_size):
+            pass  # the recogniser annotates the docs in place
+        yield from batch
+
+
+def may_hold_a_name(doc: Doc) -> bool:
+    """Whether a parsed paragraph may hold a name: a proper noun, a capitalised word inside a
+    sentence, or one opening it as an adjective, noun or foreign word ("Greek officials said") or
+    in capitals (an acronym the tagger misreads: "FDLR" alone is a verb to it).
+    On 300 news articles a tenth of the words are in paragraphs without one, and the recogniser
+    found one name, place or organisation there in 6,445 (a number read as a building)."""
+    for token in doc:
+        if token.pos == PROPN:
+            return True
+        if token.text[:1].isupper() and (not token.is_sent_start or token.pos in _NAME_OPENING or token.is_upper):
+            return True
+    return False
+
+
+_NAME_OPENING = frozenset({ADJ, NOUN, NUM, X})
