@@ -11,8 +11,8 @@ from dyad.executor import Job, WorkerStats, map_chunks
 from dyad.ingest import discover, read_path
 from dyad.pipeline import process_document
 from dyad.records import Article, Document, Rejection
-from dyad.settings import Settings, load_settings, store_location
-from dyad.store import BatchCounts, Store
+from dyad.settings import Settings, load_settings
+from dyad.store import BatchCounts, Store, open_location
 
 Progress = Callable[[str], None]
 
@@ -28,12 +28,7 @@ def open_store(db: Path | str | None = None, *, settings: Settings | None = None
     """The store at ``db`` (default: the settings' store): a SQLite file, or with a
     ``postgresql://`` URL a PostgreSQL database (dyad.store.postgres)."""
     settings = settings or load_settings()
-    location = store_location(db or settings.db_path)
-    if isinstance(location, str):
-        from dyad.store.postgres import PostgresStore  # psycopg only for those who use it
-
-        return PostgresStore(location, busy_timeout=settings.busy_timeout, readonly=readonly)
-    return Store(location, busy_timeout=settings.busy_timeout, readonly=readonly)
+    return open_location(db or settings.db_path, busy_timeout=settings.busy_timeout, readonly=readonly)
 
 
 # What the executor maps for ingest and for extract (dyad.batch; workers import them by name).

@@ -726,8 +726,6 @@ def serve(ctx: click.Context, host: str | None, port: int | None, token: str | N
     from dyad.web.security import LOOPBACK_NAMES, is_loopback, new_token
 
     settings = _settings(ctx)
-    if isinstance(settings.db_path, str):  # the workbench opens SQLite connections of its own
-        raise StoreError("[S023] dyad serve works on a SQLite store; --db is a PostgreSQL URL")
     host, port = host or settings.serve_host, port or settings.serve_port
     exposed = not is_loopback(host)
     if exposed and not token:
@@ -736,7 +734,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, token: str | N
     app = create_app(settings.db_path, settings, token, allowed_hosts=None if exposed else sorted(LOOPBACK_NAMES))
     if not no_browser_hint:
         shown = f"[{host}]" if ":" in host else host
-        errors.print(f"dyad workbench on http://{shown}:{port}/ reading {settings.db_path} (API docs: /docs; Ctrl-C stops)",
+        errors.print(f"dyad workbench on http://{shown}:{port}/ reading {app.state.store_name} (API docs: /docs; Ctrl-C stops)",
                      highlight=False)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 

@@ -153,7 +153,7 @@ def actor_summary(db: sqlite3.Connection, actor_id: str) -> ActorSummary:
     articles, mentions = db.execute(
         f"SELECT count(DISTINCT article_id), count(*) FROM actor_mentions WHERE actor_id IN ({marks})", ids).fetchone()
     roles = tuple(_role(r) for r in db.execute(
-        f"SELECT * FROM roles WHERE actor_id IN ({marks}) ORDER BY coalesce(since, until, ''), title", ids))
+        f"SELECT * FROM roles WHERE actor_id IN ({marks}) ORDER BY coalesce(since, until, ''), title, article_id, start", ids))  # ties in a fixed order
     actor = Actor(row["id"], row["name"], row["kind"], row["country"], row["sector"],
                   tuple(a for a in aliases if a != row["name"]), row["parent"], _dedupe_roles(roles))
     return ActorSummary(actor, articles, mentions, tuple(ids[1:]))

@@ -16,7 +16,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from dyad.errors import ConfigError, DyadError, NotFoundError, StoreError, ValidationError
 from dyad.settings import Settings
-from dyad.store import Store
+from dyad.store import open_location
 from dyad.store.event_index import ensure_built
 from dyad.web import routes_actors, routes_articles, routes_brief, routes_events, routes_export, routes_resolution
 from dyad.web.deps import Reader
@@ -32,10 +32,9 @@ def create_app(db_path: Path | str, settings: Settings, token: str | None = None
     """The app over the store at ``db_path`` (which must exist; its schema is brought up to date
     here, once). With ``token``, every call that changes the store needs ``Authorization: Bearer
     <token>``. ``allowed_hosts`` limits the Host header (against DNS rebinding of a local server)."""
-    if "://" in str(db_path):
-        raise ConfigError(f"[C010] the workbench reads a SQLite store file, not {db_path}; pass --db FILE")
-    with Store(db_path, busy_timeout=settings.busy_timeout, readonly=True) as store:
+    with open_location(db_path, busy_timeout=settings.busy_timeout, readonly=True) as store:
         ensure_built(store.db)  # so that requests only ever read
+        shown = str(store.path)  # a PostgreSQL URL without its password
     app = FastAPI(title="dyad", version=version("dyad"),
                   description="Events between states read from the news, each fact with its evidence.",
                   openapi_url="/api/openapi.json", docs_url=None, redoc_url=None,
@@ -44,6 +43,7 @@ def create_app(db_path: Path | str, settings: Settings, token: str | None = None
                              422: {"model": Problem, "description": "Invalid parameter or body"},
                              503: {"model": Problem, "description": "The store is busy (locked by a writer); retry"}})
     app.state.db_path = str(db_path)
+    app.state.store_name = shown
     app.state.busy_timeout = settings.busy_timeout
     app.state.token = token
     app.state.rate_limiter = RateLimiter(settings.serve_mutations_per_minute)
@@ -62,7 +62,7 @@ def create_app(db_path: Path | str, settings: Settings, token: str | None = None
 
 def _health(request: Request, db: Reader) -> dict:
     one = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
-    return {"status": "ok", "store": request.app.state.db_path, "schema_version": one("PRAGMA user_version"),
+    return {"status": "ok", "store": request.app.state.store_name, "schema_version": one("PRAGMA user_version"),
             "articles": one("SELECT count(*) FROM current_articles"), "events": one("SELECT count(*) FROM events"),
             "token_required": request.app.state.token is not None}
 

@@ -1,6 +1,6 @@
 """What every route shares: a store connection per request (read-only for reads, so a reader
-never blocks an ingest and SQLite's WAL keeps answering while one writes), pagination, and the
-checks on dates and ids that turn bad input into a clear 4xx."""
+never blocks an ingest: SQLite's WAL and PostgreSQL's snapshots keep answering while one writes),
+pagination, and the checks on dates and ids that turn bad input into a clear 4xx."""
 
 from __future__ import annotations
 
@@ -12,31 +12,43 @@ from fastapi import Depends, HTTPException, Query, Request
 
 from dyad.brief import DATE_PATTERN, check_date, check_period
 from dyad.errors import ValidationError
-from dyad.store import Store
+from dyad.settings import store_location
+from dyad.store import Store, open_location
 
 MAX_OFFSET = 1_000_000_000  # beyond any store; keeps SQLite's OFFSET within a 64-bit integer
 
 
 def reader(request: Request) -> Iterator[sqlite3.Connection]:
-    """A connection of its own for this request that cannot write (PRAGMA query_only)."""
+    """A connection of its own for this request that cannot write (SQLite's PRAGMA query_only, a
+    read-only PostgreSQL session). A PostgreSQL connection speaks the same sqlite3 subset."""
     state = request.app.state
-    db = sqlite3.connect(state.db_path, timeout=state.busy_timeout, isolation_level=None, check_same_thread=False)
-    try:
+    if isinstance(store_location(state.db_path), str):  # a PostgreSQL URL
+        from dyad.store.postgres import Connection, redacted
+
+        db = Connection(state.db_path, lock_timeout=state.busy_timeout, where=redacted(state.db_path))
+        db.pg.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+    else:
+        db = sqlite3.connect(state.db_path, timeout=state.busy_timeout, isolation_level=None, check_same_thread=False)
         db.row_factory = sqlite3.Row
-        db.execute("PRAGMA query_only = ON")
-        yield db
+    try:
+        db.execute("PRAGMA query_only = ON")  # nothing to run on PostgreSQL
+        yield db  # type: ignore[misc] - either connection
     finally:
         db.close()
 
 
 def writer(request: Request) -> Iterator[Store]:
     """The store opened for writing, for the few routes that change it."""
-    state = request.app.state
-    store = Store(state.db_path, busy_timeout=state.busy_timeout)
+    store = open_store(request)
     try:
         yield store
     finally:
         store.close()
+
+
+def open_store(request: Request, *, readonly: bool = False) -> Store:
+    state = request.app.state
+    return open_location(state.db_path, busy_timeout=state.busy_timeout, readonly=readonly)
 
 
 Reader = Annotated[sqlite3.Connection, Depends(reader)]

@@ -16,7 +16,7 @@ from fastapi.responses import Response
 from dyad.serve.export import actor_record, export_articles, plover_record
 from dyad.store.extraction import actor_summaries
 from dyad.store.resolution import event_cluster_records
-from dyad.web.deps import Reader
+from dyad.web.deps import Reader, open_store
 
 router = APIRouter(prefix="/api/export", tags=["export"])
 
@@ -84,10 +84,8 @@ def export_events(db: Reader, format: Annotated[Literal["jsonl", "plover", "csv"
 @router.get("/articles", responses=_DOWNLOAD, response_class=Response,
             summary="Articles with metadata evidence: jsonl, csv or parquet")
 def export_articles_route(request: Request, format: Annotated[Literal["jsonl", "csv", "parquet"], Query()] = "jsonl") -> Response:  # noqa: A002
-    from dyad.store import Store
-
     # export_articles reads through a Store; this one is only read from.
-    with Store(request.app.state.db_path, busy_timeout=request.app.state.busy_timeout, readonly=True) as store:
+    with open_store(request, readonly=True) as store:
         if format == "parquet":
             with tempfile.TemporaryDirectory() as folder:
                 out = Path(folder) / "articles.parquet"
