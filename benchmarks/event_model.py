@@ -187,17 +187,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _top(events: list) -> Any:
-    return max(events, key=lambda event: (event.confidence, -event.trigger.start), default=None)
-
-
 def _type(events: list) -> str:
-    top = _top(events)
-    return top.type if top else "none"
+    return _answer(events)[0]
 
 
 def _answer(events: list) -> tuple[str, str]:
-    top = _top(events)
+    from dyad.extract.classifier import top_event
+
+    top = top_event(events)
     return (top.type, top.mode or "") if top else ("none", "")
 
 
@@ -238,9 +235,9 @@ def _fill_counts(runs: Runs, gold: list[str], threshold: float) -> dict[str, Any
 
 
 def _curve(gold: list[str], runs: Runs, predictions: list, rule_keep: float, rules_types: list[str]) -> list[dict]:
-    from dyad.extract.classifier import NONE, combine
+    from dyad.extract.classifier import NONE, combine, top_event
 
-    rules_top = [_top(events) for events in runs.rules]
+    rules_top = [top_event(events) for events in runs.rules]
     curve = []
     for threshold in THRESHOLDS:
         made = [p.type != NONE and p.probability >= threshold for p in predictions]

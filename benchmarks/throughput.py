@@ -1,6 +1,7 @@
 """Throughput of the whole dyad path beside plain spaCy on the same texts.
 
-    .venv/bin/python benchmarks/throughput.py [--articles N] [--workers 1,2] [--plain-processes 1] [--quick] [--shared PATH]
+    .venv/bin/python benchmarks/throughput.py [--articles N] [--workers 1,2] [--plain-processes 1] [--plain-from FILE]
+                                              [--quick] [--shared PATH]
 
 The corpus: the texts of ``dev/bench/ecbplus_dev_texts.jsonl.gz`` cycled to N articles (default
 20,000), written as one JSON Lines file; copy k of a text ends with a line "(copy k)" so that no
@@ -167,6 +168,8 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2", help="comma-separated worker counts (default 1,2)")
     parser.add_argument("--plain-processes", help="process counts for plain spaCy (default: as --workers); "
                         "a dyad run without a plain run of its count is compared with the smallest one")
+    parser.add_argument("--plain-from", type=Path, help="take plain spaCy's runs from this earlier result (.json) on the "
+                        "same corpus instead of running them again")
     parser.add_argument("--split", type=int, default=300, help="articles in the per-stage cost split")
     parser.add_argument("--quick", action="store_true", help="300 articles, split over 100")
     parser.add_argument("--shared", type=Path, default=Path(os.environ.get("DYAD_SHARED") or REPO.parent / "shared"))
@@ -190,13 +193,18 @@ def main() -> None:
         parser.exit(2, f"[B001] {source} not found: pass --shared PATH or set DYAD_SHARED\n")
     workers = [int(w) for w in args.workers.split(",")]
     plain_counts = [int(w) for w in (args.plain_processes or args.workers).split(",")]
+    earlier = json.loads(args.plain_from.read_text("utf-8")) if args.plain_from else None
+    if earlier is not None:
+        plain_counts = []
     load_before = os.getloadavg()
     started = datetime.now(timezone.utc)
     with tempfile.TemporaryDirectory(prefix="dyad-throughput-") as tmp:
         corpus = Path(tmp) / "corpus.jsonl"
         info = make_corpus(source, args.articles, corpus)
         per_article = info["words"] / info["articles"]
-        runs = []
+        if earlier is not None and earlier["corpus"] != info:
+            parser.exit(2, f"[B002] {args.plain_from} measured another corpus ({earlier['corpus']}, not {info})\n")
+        runs = [run for run in earlier["runs"] if run["system"] == "plain spaCy"] if earlier is not None else []
         for count in sorted(set(workers) | set(plain_counts)):
             if count in plain_counts:
                 runs.append(_rates(_child(["--one", "plain", str(corpus), str(count)]), per_article))
@@ -216,7 +224,9 @@ def main() -> None:
             run["cpu_ratio_to_plain"] = round((plain["cpu_s"] + plain["children_cpu_s"]) / (run["cpu_s"] + run["children_cpu_s"]), 3)
     result = {"command": ".venv/bin/python benchmarks/throughput.py " + " ".join(sys.argv[1:]), "date": started.isoformat(timespec="seconds"),
               "machine": _machine(), "load_average_before": load_before, "load_average_after": load_after,
-              "corpus": info, "runs": runs, "split": split}
+              "corpus": info, "runs": runs, "split": split,
+              **({"plain_from": {"file": str(args.plain_from), "date": earlier["date"], "command": earlier["command"]}}
+                 if earlier is not None else {})}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     text = report(result)
@@ -256,6 +266,9 @@ def report(result: dict) -> str:
     for name, value in split["cpu_s"].items():
         share = "–" if name == "load models" else f"{100 * value / total:.0f} %"
         lines.append(f"| {name} | {value:.2f} | {share} |")
+    if "plain_from" in result:
+        lines += ["", f"Plain spaCy's runs are those of an earlier run on the same corpus and machine "
+                  f"({result['plain_from']['date']}: `{result['plain_from']['command'].strip()}`), not run again."]
     lines += ["", "Plain spaCy parses each whole text with every component; dyad runs the same model per paragraph "
               "with a gazetteer entity ruler in front (and the attribute ruler's rules as a table: the same "
               "annotations), then reads actors, places, times, figures and events, consults the event model on "

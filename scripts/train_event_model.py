@@ -76,7 +76,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 
 from news_sentences import resolve, text_hash  # noqa: E402
 
-from dyad.extract.classifier import NONE, PLOVER_TYPES, Encoder, _prediction, combine, softmax  # noqa: E402
+from dyad.extract.classifier import NONE, PLOVER_TYPES, Encoder, _prediction, combine, softmax, top_event  # noqa: E402
 from dyad.scores import modes  # noqa: E402
 
 SEED = 20261122
@@ -245,21 +245,21 @@ def conll_examples(shared: Path) -> list[tuple[str, str, str]]:
     return [(s, NONE, "conll") for s in quiet[:CONLL_NONE]]
 
 
-def news_annotations(shared: Path, path: Path = ANNOTATIONS) -> list[tuple[str, str, str]]:
-    """(sentence, label, reference) for every hand-annotated news sentence, its text found again
+def news_annotations(shared: Path, path: Path = ANNOTATIONS) -> list[tuple[str, str, str, str]]:
+    """(sentence, label, reference, mode or "-") for every hand-annotated news sentence, its text found again
     in shared/ and checked against the annotation's hash. Raises ValueError when one is missing
     or changed: training on a sentence other than the one annotated would be silently wrong."""
     rows = [line.split("\t") for line in path.read_text("utf-8").splitlines()
             if line.strip() and not line.startswith(("#", "reference\t"))]
     cache: dict = {}
     examples = []
-    for reference, expected, label, _mode in rows:
+    for reference, expected, label, mode in rows:
         text = resolve(reference, shared, cache)
         if text is None or text_hash(text) != expected:
             raise ValueError(f"annotation {reference}: {'no such sentence' if text is None else 'text changed'} in {shared}")
         if label != NONE and label not in PLOVER_TYPES:
             raise ValueError(f"annotation {reference}: unknown type {label!r}")
-        examples.append((" ".join(text.split()), label, reference))
+        examples.append((" ".join(text.split()), label, reference, mode))
     return examples
 
 
@@ -284,21 +284,14 @@ def normalise_mode(event_type: str, raw: object) -> str | None:
     return name if name in modes(event_type) else None
 
 
-def annotation_modes(path: Path = ANNOTATIONS) -> dict[str, str]:
-    """Reference -> mode ("-" when none) of each hand-annotated news sentence."""
-    return {line.split("\t")[0]: line.split("\t")[3] for line in path.read_text("utf-8").splitlines()
-            if line.strip() and not line.startswith(("#", "reference\t"))}
-
-
-def mode_examples(shared: Path, train_gold: list[dict], news: list[tuple[str, str, str]],
+def mode_examples(shared: Path, train_gold: list[dict], news: list[tuple[str, str, str, str]],
                   stories: list[dict]) -> list[tuple[str, str, str, bool]]:
     """(sentence, type, mode or "", real news?) for every training-side example of a type with
     modes whose label names its mode (or none): the gold train half, the annotated news, CAMEO's
     examples and the training templates' NGEC headlines and leads."""
-    news_modes = annotation_modes()
     roles = story_split(stories)
     raw = ([(r["text"], r["event_current"], r.get("mode_current"), True) for r in train_gold]
-           + [(text, label, news_modes[reference], True) for text, label, reference in news]
+           + [(text, label, mode, True) for text, label, _, mode in news]
            + [(text, label, mode, False) for text, label, mode in cameo_rows(shared)]
            + [(text, story["label"], story["mode"], False) for story in stories if roles[story["template"]] == "train"
               for text in (story["headline"], lead_sentence(story["text"])) if text and len(text.split()) >= 3])
@@ -327,11 +320,11 @@ def fit_mode_heads(examples: list[tuple[str, str, str, bool]], x: np.ndarray, re
     return heads
 
 
-def mode_answer(head: dict, row: np.ndarray, threshold: float) -> str:
-    """The head's mode for one sentence's features ("" when it reads none or is below threshold)."""
+def mode_reading(head: dict, row: np.ndarray) -> tuple[str, float]:
+    """The head's likeliest mode for one sentence's features ("" for none) and its probability."""
     p = softmax(logits_of(row[None, :], head["weights"], head["bias"]))[0]
     best = int(np.argmax(p))
-    return head["labels"][best] if p[best] >= threshold else ""
+    return head["labels"][best], float(p[best])
 
 
 def choose_mode_threshold(examples: list[tuple[str, str, str, bool]], x: np.ndarray, real_weight: float,
@@ -349,9 +342,9 @@ def choose_mode_threshold(examples: list[tuple[str, str, str, bool]], x: np.ndar
         heads = fit_mode_heads([examples[i] for i in inside], x[inside], real_weight, l2)
         for i in sorted(held):
             head = heads.get(examples[i][1])
+            mode, probability = mode_reading(head, x[i]) if head else ("", 1.0)
             for threshold in thresholds:
-                answer = mode_answer(head, x[i], threshold) if head else ""
-                right[threshold] += answer == examples[i][2]
+                right[threshold] += (mode if probability >= threshold else "") == examples[i][2]
     accuracy = {f"{t:g}": round(right[t] / len(real), 4) for t in thresholds}
     best = max(thresholds, key=lambda t: (right[t], t))
     return best, {"out_of_fold_mode_accuracy_by_threshold": accuracy, "examples_real_news": len(real),
@@ -480,15 +473,18 @@ def folds(n: int, k: int, seed: int) -> list[np.ndarray]:
     return [order[i::k] for i in range(k)]
 
 
+_EMBEDDED: dict[str, np.ndarray] = {}  # this run's vectors by text key: a later call embeds only what is new
+
+
 def embed_all(texts: list[str], cache: Path | None) -> np.ndarray:
     """The encoder's vectors for ``texts``; with ``cache``, kept per text in ``cache/by_text.npz``
     so that a changed training set only embeds what is new."""
     keys = [hashlib.sha256(text.encode()).hexdigest()[:20] for text in texts]
-    known: dict[str, np.ndarray] = {}
+    known = _EMBEDDED
     store = cache / "by_text.npz" if cache is not None else None
     if store is not None and store.exists():
         saved = np.load(store)
-        known = dict(zip(saved["keys"].tolist(), saved["vectors"]))
+        known.update(zip(saved["keys"].tolist(), saved["vectors"]))
     missing = sorted({key: text for key, text in zip(keys, texts) if key not in known}.items())
     if missing:
         started = time.time()
@@ -508,11 +504,6 @@ def rule_events(texts: list[str]) -> list[list]:
 
     nlp = load_nlp()
     return [extract_text(text, nlp=nlp, model=False).events for text in texts]
-
-
-def top_event(events: list):
-    """The most confident event (the first on a tie), or None: a sentence's answer."""
-    return max(events, key=lambda e: (e.confidence, -e.evidence.start), default=None)
 
 
 def combined_accuracy(rules: list[list], probabilities: np.ndarray, confidence: np.ndarray, gold: np.ndarray,
@@ -573,8 +564,8 @@ def main(argv: list[str] | None = None) -> int:
     calibration_y = np.array([LABELS.index(story["label"]) for story in calibration_stories for _ in range(2)])
     gold_texts = [r["text"] for r in train_gold]
     gold_y = np.array([LABELS.index(r["event_current"]) for r in train_gold])
-    news_texts = [text for text, _, _ in news]
-    news_y = np.array([LABELS.index(label) for _, label, _ in news])
+    news_texts = [text for text, *_ in news]
+    news_y = np.array([LABELS.index(label) for _, label, *_ in news])
     extra_texts = [t for t, _, _ in extra]
     extra_y = np.array([LABELS.index(label) for _, label, _ in extra])
     vectors = embed_all(gold_texts + extra_texts + calibration_texts + news_texts, args.cache)
@@ -666,7 +657,7 @@ def main(argv: list[str] | None = None) -> int:
             "ngec_templates_held_out": {role: sum(r == role for r in story_split(stories).values())
                                       for role in ("calibrate", "test")},
             **dict(sorted(sources.items())),
-            "annotated_news": dict(sorted(Counter(reference.split(":")[0] for _, _, reference in news).items())),
+            "annotated_news": dict(sorted(Counter(reference.split(":")[0] for _, _, reference, _ in news).items())),
             "labels": dict(sorted(Counter(LABELS[i] for i in y).items())),
         },
         "gold_split": "dev/plover_gsr stratified by event_current, seed 20261122, per type floor(n/2) train",

@@ -56,7 +56,8 @@ def test_training_refuses_a_changed_sentence(tmp_path) -> None:
     trainer = _module("train_event_model")
     examples = trainer.news_annotations(shared)
     assert len(examples) == len(_rows())
-    assert any(label == "ASSAULT" for _, label, _ in examples) and any(label == NONE for _, label, _ in examples)
+    assert any(label == "ASSAULT" for _, label, *_ in examples) and any(label == NONE for _, label, *_ in examples)
+    assert [mode for *_, mode in examples] == [row[3] for row in _rows()]
     reference, digest, label, mode = _rows()[0]
     changed = tmp_path / "changed.tsv"
     changed.write_text(f"{reference}\t{'0' * 10 if digest != '0' * 10 else '1' * 10}\t{label}\t{mode}\n", "utf-8")

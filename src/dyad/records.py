@@ -111,6 +111,8 @@ class CleanResult:
 
 
 METADATA_FIELDS = ("title", "outlet", "published", "dateline", "author", "url")
+# What joins an article's paragraphs in its clean text: evidence offsets count it.
+PARAGRAPH_SEPARATOR = "\n\n"
 
 
 @dataclass(frozen=True, slots=True)

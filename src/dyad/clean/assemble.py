@@ -10,9 +10,8 @@ from email.utils import parsedate_to_datetime
 
 from dyad.clean.html import DEFAULT_SETTINGS, TOO_LARGE, clean_html
 from dyad.clean.text import clean_text
-from dyad.records import METADATA_FIELDS, Article, CleanResult, Document, Evidence, MetaValue, Rejection
+from dyad.records import METADATA_FIELDS, PARAGRAPH_SEPARATOR, Article, CleanResult, Document, Evidence, MetaValue, Rejection
 
-PARAGRAPH_SEPARATOR = "\n\n"
 # Metadata the input stated in a structured field (a JSON Lines key, a WARC header) is taken
 # over what cleaning read from the page: the feed's publisher said it on purpose.
 GIVEN_CONFIDENCE = 0.9

@@ -32,7 +32,7 @@ from lxml.html import HtmlElement
 from trafilatura.xml import xmltotxt  # not in trafilatura's __all__; renders one block as extract() does
 
 from dyad.clean.textmeta import dateline_value, match_dateline
-from dyad.records import CleanResult, Evidence, MetaValue, Paragraph, RemovedBlock
+from dyad.records import PARAGRAPH_SEPARATOR, CleanResult, Evidence, MetaValue, Paragraph, RemovedBlock
 
 __all__ = ["DEFAULT_SETTINGS", "HtmlSettings", "clean_html", "page_text"]
 
@@ -268,7 +268,7 @@ def _dateline(paragraphs: tuple[Paragraph, ...], title: MetaValue | None) -> Met
             return dateline_value(match, "html:text:dateline", Evidence("text", start, end, match["place"]))
         if title is None or paragraph.text.strip() != title.value.strip():
             return None
-        offset += len(paragraph.text) + 2  # the blank line joining paragraphs in the clean text
+        offset += len(paragraph.text) + len(PARAGRAPH_SEPARATOR)
     return None
 
 

@@ -27,7 +27,7 @@ threshold)`` applies the policy that puts the model beside the rules:
    own and the model's calibrated probability: it stays its sentence's top event (a lower
    confidence let a lesser rule event of the sentence take its place, measured on training data
    by scripts/train_event_model.py). The model reads the act, not its status: a planned event
-   takes PLOVER's type for the plan of that act (``events.planned_type``: a planned meeting or
+   takes PLOVER's type for the plan of that act (``dyad.plans.planned_type``: a planned meeting or
    signing is AGREE), as the rules code it;
 3. the model's mode goes with the model's type: a changed event takes it. A rule event keeps its
    own mode, or none (adding the model's mode to rule events whose type it confirms lost mode
@@ -61,7 +61,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from dyad.extract.events import planned_type
+from dyad.plans import planned_type
 from dyad.records import Event
 
 log = logging.getLogger(__name__)
@@ -338,6 +338,12 @@ def _action(event: Event, prediction: Prediction, threshold: float, rule_keep: f
 def _top(events: list[Event], numbers: Any) -> int:
     """The number of the most confident of ``events[n]`` for n in ``numbers`` (the first on a tie)."""
     return max(numbers, key=lambda n: (events[n].confidence, -n))
+
+
+def top_event(events: list[Event]) -> Event | None:
+    """A sentence's answer, as training and the benchmarks read it: its most confident event (the
+    first on a tie), or None."""
+    return events[_top(events, range(len(events)))] if events else None
 
 
 PLOVER_TYPES = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",

@@ -70,6 +70,7 @@ from spacy.tokens import Doc, Span, Token
 
 from dyad.extract.nlp import text_of
 from dyad.extract.triggers import QUANTITY_NOUNS, Trigger, TriggerMatch, TriggerTable, counted, find_triggers, load_triggers
+from dyad.plans import planned_type
 from dyad.records import Actor, ActorRef, Event, Evidence, Mention
 
 __all__ = ["MODEL_CODED", "code_events", "code_sentences_as"]
@@ -121,7 +122,6 @@ PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers", "himself"
 THING_PRONOUNS = frozenset({"it", "its", "itself"})
 RELATIVE_PRONOUNS = frozenset({"who", "whom", "which", "that", "whose"})
 STATE_KINDS = frozenset({"country", "government", "government body"})
-COOPERATIVE_TYPES = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID"})
 DEONTIC_MODALS = frozenset({"must", "should", "ought"})
 # A demand's mode by the act demanded (PLOVER REQUEST modes).
 REQUEST_MODES = {"CONSULT": "meet", "AGREE": "meet", "AID": "assist", "COOPERATE": "assist", "SUPPORT": "assist",
@@ -699,16 +699,6 @@ def _clause_lemmas(anchor: Token) -> set[str]:
         stack.extend(child for child in token.children
                      if child.dep_ not in ("ccomp", "advcl", "relcl", "acl", "parataxis", "conj"))
     return lemmas
-
-
-def planned_type(event_type: str, status: str) -> str:
-    """PLOVER's type for a planned act: a promise to cooperate is AGREE, an announced retreat is
-    CONCEDE (the manual's AGREE and CONCEDE sections); any other act keeps its type."""
-    if status == "planned" and event_type in COOPERATIVE_TYPES:
-        return "AGREE"
-    if status == "planned" and event_type == "RETREAT":
-        return "CONCEDE"
-    return event_type
 
 
 def _plover_rules(event_type: str, mode: str | None, status: _Status, conditional: bool, actors: list[ActorRef],

@@ -36,10 +36,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import lru_cache
 from itertools import combinations
 
 from rapidfuzz import fuzz
 
+from dyad.plans import FULFILLED_BY
 from dyad.resolve.dates import DateSpan, compatible, months, read_date
 
 RULE = "same-event.v1"
@@ -58,9 +60,6 @@ MODE_PENALTY = 0.10
 # Also judgement: both reports name people and none in common (one president condemned, another
 # did): two acts. Not measured on ECB+, whose participants are names without kinds.
 PEOPLE_PENALTY = 0.10
-# PLOVER codes a plan to cooperate as AGREE and an announced retreat as CONCEDE (the manual's AGREE
-# and CONCEDE sections; dyad.extract.events.planned_type): such a plan is fulfilled by the act.
-FULFILLED_BY = {"AGREE": ("AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID"), "CONCEDE": ("CONCEDE", "RETREAT")}
 # A fulfilment may come late: up to this long after the end of the planned date.
 FULFIL_WITHIN = timedelta(days=365)
 
@@ -203,8 +202,19 @@ def content_words(text: str) -> list[str]:
     return [_stem(w) for w in _WORD.findall(text) if w.casefold() not in _LIGHT]
 
 
+# An event is in many pairs: its texts' words are read once, not once per pair (bounded caches)
+@lru_cache(maxsize=1 << 16)
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(content_words(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_line(text: str) -> str:
+    return " ".join(content_words(text))
+
+
 def _trigger_similarity(a: str, b: str) -> float:
-    words_a, words_b = set(content_words(a)), set(content_words(b))
+    words_a, words_b = _word_set(a), _word_set(b)
     if not words_a or not words_b:
         return 0.0
     if words_a & words_b:
@@ -278,7 +288,7 @@ def score_pair(a: EventFeatures, b: EventFeatures) -> PairScore | None:
         "participants": _participant_agreement(a.participants, b.participants),
         "trigger": _trigger_similarity(a.trigger, b.trigger),
         "date": _date_agreement(a.date, b.date),
-        "sentence": fuzz.token_set_ratio(" ".join(content_words(a.sentence)), " ".join(content_words(b.sentence))) / 100,
+        "sentence": fuzz.token_set_ratio(_word_line(a.sentence), _word_line(b.sentence)) / 100,
     }
     total = sum(WEIGHTS[name] * value for name, value in features.items())
     people_a, people_b = _people(a), _people(b)
