@@ -11,6 +11,7 @@ works on both stores. FTS5 tables become views with GIN indexes (see dyad.store.
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -137,6 +138,13 @@ class _BoolDumper(Dumper):
         return self.dump(obj)
 
 
+@functools.cache
+def _fts_tables() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """The FTS5 tables the migrations create (read only): read once per process, not per
+    connection (the workbench opens one per request)."""
+    return dialect.fts_tables([script for _, script in available()])
+
+
 class Connection:
     """A PostgreSQL connection that speaks the sqlite3 subset the store uses."""
 
@@ -150,7 +158,7 @@ class Connection:
         self.pg.adapters.register_loader("numeric", _NumericLoader)
         self.pg.adapters.register_dumper(bool, _BoolDumper)
         self._translated: dict[tuple[str, bool, bool], dialect.Translated] = {}
-        self.schema = dialect.Schema(fts=dialect.fts_tables([script for _, script in available()]))
+        self.schema = dialect.Schema(fts=_fts_tables())
         self.row_ids: dict[str, str] = {}
 
     # --- the sqlite3.Connection subset ---------------------------------------------------------
@@ -359,7 +367,7 @@ def pg_migrations() -> list[tuple[int, list[str]]]:
             if (match := _OVERRIDE.match(entry.name)):
                 overrides[int(match.group(1))] = entry.read_text("utf-8")
     scripts = available()
-    fts = dialect.fts_tables([script for _, script in scripts])
+    fts = _fts_tables()
     result = []
     for version, script in scripts:
         if version in overrides:
